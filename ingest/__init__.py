@@ -1,0 +1,1 @@
+"""Ingestion: sources -> Articles -> cleaned text -> chunks -> Chroma + lexical index."""

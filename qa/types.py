@@ -1,0 +1,134 @@
+"""The records that cross module boundaries: chunks, filters, search hits and answers.
+
+Offsets (`start`, `end`) are character offsets into the article's *cleaned* text, so a passage or a
+quote can be highlighted exactly: `article_text[start:end] == chunk.text`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import date
+
+
+def day_number(iso: str) -> int:
+    """'2018-11-02' or '2018-11-02T10:00:00Z' -> 20181102; '' -> 0 (unknown, sorts first)."""
+    digits = iso[:10].replace("-", "")
+    return int(digits) if len(digits) == 8 and digits.isdigit() else 0
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """One retrievable passage of an article, as stored in Chroma and in the lexical index."""
+
+    id: str  # "<article_id>:<index:04d>"
+    article_id: str
+    index: int
+    text: str
+    start: int
+    end: int
+    title: str = ""
+    outlet: str = ""
+    author: str = ""
+    url: str = ""
+    published_at: str = ""  # ISO date/time, "" when unknown
+    source: str = ""  # file path or URL the article came from
+    content_hash: str = ""  # hash of the article's cleaned text + metadata
+
+    def metadata(self) -> dict[str, str | int]:
+        """Chroma metadata (no None values: Chroma rejects them)."""
+        return {
+            "article_id": self.article_id, "chunk_index": self.index, "start": self.start,
+            "end": self.end, "title": self.title, "outlet": self.outlet, "author": self.author,
+            "url": self.url, "published_at": self.published_at,
+            "published_day": day_number(self.published_at), "source": self.source,
+            "content_hash": self.content_hash,
+        }
+
+    @classmethod
+    def from_record(cls, chunk_id: str, text: str, meta: dict) -> "Chunk":
+        """Rebuild a Chunk from what Chroma returns (id, document, metadata)."""
+        return cls(
+            id=chunk_id, article_id=str(meta.get("article_id", "")),
+            index=int(meta.get("chunk_index", 0)), text=text or "",
+            start=int(meta.get("start", 0)), end=int(meta.get("end", 0)),
+            title=str(meta.get("title", "")), outlet=str(meta.get("outlet", "")),
+            author=str(meta.get("author", "")), url=str(meta.get("url", "")),
+            published_at=str(meta.get("published_at", "")), source=str(meta.get("source", "")),
+            content_hash=str(meta.get("content_hash", "")),
+        )
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Restrict retrieval by publication date (inclusive) and outlet (any of, case-insensitive)."""
+
+    since: date | None = None
+    until: date | None = None
+    outlets: tuple[str, ...] = ()
+
+    @property
+    def empty(self) -> bool:
+        return self.since is None and self.until is None and not self.outlets
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    """A ranked chunk: rank starts at 1; score is the fused score (higher is better)."""
+
+    rank: int
+    score: float
+    chunk: Chunk
+
+    def to_dict(self) -> dict:
+        c = self.chunk
+        return {
+            "rank": self.rank, "score": round(self.score, 6), "chunk_id": c.id,
+            "article_id": c.article_id, "title": c.title, "outlet": c.outlet, "url": c.url,
+            "published_at": c.published_at, "text": c.text,
+        }
+
+
+@dataclass
+class Sentence:
+    """One sentence of an answer, the sources it cites, and whether they were found to support it."""
+
+    text: str
+    citations: list[int] = field(default_factory=list)
+    supported: bool = False
+    quote: str = ""
+
+
+@dataclass
+class Citation:
+    """A numbered source under an answer; `start`/`end` locate `quote` in the article's text."""
+
+    n: int
+    chunk_id: str
+    article_id: str
+    title: str
+    outlet: str
+    author: str
+    url: str
+    published_at: str
+    text: str
+    quote: str = ""
+    start: int = 0
+    end: int = 0
+    score: float = 0.0
+
+
+@dataclass
+class Answer:
+    """What `qa.answer` returns to every front end (CLI, web, Slack, eval)."""
+
+    text: str
+    question: str  # the standalone question actually used for retrieval
+    abstained: bool = False
+    sentences: list[Sentence] = field(default_factory=list)
+    citations: list[Citation] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)  # retrieve_ms, generate_ms, total_ms
+    flagged: bool = False  # most sentences unsupported by their cited passages
+    mode: str = "extractive"  # "extractive" or "llm"
+
+    def to_dict(self) -> dict:
+        return asdict(self)
