@@ -39,7 +39,7 @@ class Chunk:
         return {
             "article_id": self.article_id, "chunk_index": self.index, "start": self.start,
             "end": self.end, "title": self.title, "outlet": self.outlet, "author": self.author,
-            "url": self.url, "published_at": self.published_at,
+            "url": self.url, "published_at": self.published_at, "outlet_key": self.outlet.casefold(),
             "published_day": day_number(self.published_at), "source": self.source,
             "content_hash": self.content_hash,
         }

@@ -1,0 +1,184 @@
+"""Idempotent indexing: Articles -> chunks -> vectors -> Chroma + lexical index.
+
+- Unchanged articles (same id, same content hash, all chunks present) are skipped.
+- Changed articles have all their chunks replaced; none of the old ones survive.
+- Writes go to the lexical index first and to Chroma last, and every chunk carries its article's
+  content hash and chunk count, so an ingest killed mid-way is detected and redone on the next run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ingest.article import Article, Skip, canonical_url
+from ingest.chunk import TokenCounter, approx_tokens, chunk_article
+from qa.errors import NewsqaError
+from qa.lexical import LexicalIndex
+from qa.store import ArticleState, Store
+from qa.types import Chunk
+
+Progress = Callable[[int, int], None]  # (articles seen, chunks written)
+
+
+@dataclass
+class IngestReport:
+    """What one ingest run did; `to_dict()` is the `newsqa ingest --json` output."""
+
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    removed: int = 0
+    chunks: int = 0
+    skipped: list[Skip] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        """False when nothing could be read at all (every source was skipped)."""
+        return bool(self.added or self.updated or self.unchanged or self.removed) or not self.skipped
+
+    def to_dict(self) -> dict:
+        return {"added": self.added, "updated": self.updated, "unchanged": self.unchanged,
+                "removed": self.removed, "chunks": self.chunks,
+                "skipped": [s.to_dict() for s in self.skipped]}
+
+
+def is_url(source: str) -> bool:
+    return source.startswith(("http://", "https://"))
+
+
+def passage_text(chunk: Chunk) -> str:
+    """What is embedded for a chunk: its title, then its text (titles help short passages)."""
+    return f"{chunk.title}\n{chunk.text}" if chunk.title else chunk.text
+
+
+class Indexer:
+    """Writes articles into one Store and its LexicalIndex, batching the embedding work."""
+
+    def __init__(self, store: Store, lexical: LexicalIndex, embeddings, *, chunk_tokens: int = 128,
+                 overlap: int = 1, batch_chunks: int = 256):
+        self.store, self.lexical, self.embeddings = store, lexical, embeddings
+        self.chunk_tokens, self.overlap, self.batch_chunks = chunk_tokens, overlap, batch_chunks
+        self.count_tokens: TokenCounter = getattr(embeddings, "count_tokens", approx_tokens)
+
+    def ingest(self, items: Iterable[Article | Skip], *, prune: bool = False,
+               progress: Progress | None = None) -> IngestReport:
+        """Index every Article in items, record every Skip; with prune, remove vanished articles."""
+        report, states = IngestReport(), self.store.articles()
+        self._added: set[str] = set()
+        seen: dict[str, str] = {}  # article id -> source, this run
+        pending: list[tuple[Article, list[Chunk], bool]] = []
+        for n, item in enumerate(items, 1):
+            if isinstance(item, Skip):
+                report.skipped.append(item)
+            else:
+                self._consider(_with_resolved_source(item), states, seen, pending, report)
+            if sum(len(c) for _, c, _ in pending) >= self.batch_chunks:
+                self._flush(pending, states, report)
+            if progress:
+                progress(n, report.chunks + sum(len(c) for _, c, _ in pending))
+        self._flush(pending, states, report)
+        self._retire(states, seen, report, prune)
+        return report
+
+    def _consider(self, article: Article, states: dict[str, ArticleState], seen: dict[str, str],
+                  pending: list, report: IngestReport) -> None:
+        aid = article.id
+        if aid in seen:
+            report.skipped.append(Skip(article.source, f"duplicate of an article already read from {seen[aid]}"))
+            return
+        seen[aid] = article.source
+        state = states.get(aid)
+        if state is not None and state.is_complete(article.content_hash):
+            report.unchanged += 1
+            return
+        chunks = chunk_article(article, self.chunk_tokens, self.overlap, self.count_tokens)
+        if not chunks:
+            report.skipped.append(Skip(article.source, "no text left after cleaning"))
+            return
+        pending.append((article, chunks, state is not None))
+
+    def _flush(self, pending: list, states: dict[str, ArticleState], report: IngestReport) -> None:
+        if not pending:
+            return
+        all_chunks = [c for _, chunks, _ in pending for c in chunks]
+        vectors = self.embeddings.embed_array([passage_text(c) for c in all_chunks])
+        for article, chunks, _ in pending:
+            self.lexical.replace_article(article.id, chunks)
+        self.store.upsert_many([chunks for _, chunks, _ in pending], vectors)
+        for article, chunks, existed in pending:
+            if existed:
+                self.store.delete_article(article.id, keep_below=len(chunks))
+                report.updated += 1
+            else:
+                report.added += 1
+                self._added.add(article.id)
+            states[article.id] = ArticleState({article.content_hash}, {article.source}, {article.url},
+                                              set(range(len(chunks))), len(chunks))
+        report.chunks += len(all_chunks)
+        pending.clear()
+
+    def _retire(self, states: dict[str, ArticleState], seen: dict[str, str], report: IngestReport,
+                prune: bool) -> None:
+        """Remove articles a re-read source no longer yields (an edited file replaces its article);
+        with prune, also those whose source file is gone.
+
+        A source with any skipped record this run is left alone: a parse error must not delete data.
+        """
+        reread = set(seen.values()) - {_source_file(s.source) for s in report.skipped}
+        added_from = {src for aid, src in seen.items() if aid in self._added}
+        for aid, st in list(states.items()):
+            files = {s for s in st.sources if s and not is_url(s)}
+            if aid in seen or not files:
+                continue
+            if files <= reread:
+                replaced = bool(files & added_from)
+                report.updated, report.added = report.updated + replaced, report.added - replaced
+                report.removed += not replaced
+            elif prune and not any(Path(f).exists() for f in files):
+                report.removed += 1
+            else:
+                continue
+            self.remove(aid)
+            del states[aid]
+
+    def remove(self, article_id: str) -> None:
+        """Delete one article from both indexes (Chroma first: the lexical index is rebuilt if it lags)."""
+        self.store.delete_article(article_id)
+        self.lexical.delete_article(article_id)
+
+    def delete(self, ref: str) -> list[str]:
+        """Delete articles by id, URL or source file; returns the ids removed."""
+        states = self.store.articles()
+        matches = _matching(ref, states)
+        if not matches:
+            raise NewsqaError(f"No article matches {ref!r} (give an article id, a URL or a source file path; "
+                              "`newsqa stats` shows what is indexed).")
+        for aid in matches:
+            self.remove(aid)
+        return matches
+
+
+def _with_resolved_source(article: Article) -> Article:
+    if article.source and not is_url(article.source):
+        article.source = str(Path(article.source).resolve())
+    return article
+
+
+def _source_file(skip_source: str) -> str:
+    """'/a/b.jsonl:12' or '/a/feed.xml#item-3' -> the resolved file path."""
+    base = skip_source.split("#", 1)[0]
+    head, _, tail = base.rpartition(":")
+    return str(Path(head if head and tail.isdigit() else base).resolve())
+
+
+def _matching(ref: str, states: dict[str, ArticleState]) -> list[str]:
+    if ref in states:
+        return [ref]
+    if is_url(ref):
+        url = canonical_url(ref)
+        return [aid for aid, st in states.items() if url in {canonical_url(u) for u in st.urls}]
+    path = Path(ref).resolve()
+    return [aid for aid, st in states.items()
+            if any(s and not is_url(s) and (Path(s) == path or path in Path(s).parents) for s in st.sources)]

@@ -1,0 +1,65 @@
+"""Shared fixtures: real parts only (Chroma in tmp_path, the real local embedder)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from ingest.article import Article
+from ingest.index import Indexer
+from qa.config import Settings
+from qa.embeddings import LocalEmbeddings
+from qa.store import open_lexical, open_store
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = ROOT / "samples"
+SEED = SAMPLES / "tass-russia-cuba.txt"
+SHARED_DATA = ROOT.parent / "shared" / "data"
+
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+
+@pytest.fixture(autouse=True)
+def _isolated_env(monkeypatch, tmp_path):
+    """No test reads the developer's .env or real API keys."""
+    monkeypatch.chdir(tmp_path)
+    for name in list(os.environ):
+        if name.startswith(("NEWSQA_", "OPENAI_", "SLACK_")):
+            monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture(scope="session")
+def embeddings() -> LocalEmbeddings:
+    """The real local embedder, loaded once per test session."""
+    return LocalEmbeddings(threads=1)
+
+
+@pytest.fixture
+def settings(tmp_path) -> Settings:
+    return Settings(_env_file=None, data_dir=tmp_path / "data")
+
+
+def make_indexer(settings: Settings, embeddings) -> Indexer:
+    store = open_store(settings, embeddings.identity)
+    return Indexer(store, open_lexical(settings), embeddings,
+                   chunk_tokens=settings.chunk_tokens, overlap=settings.chunk_overlap)
+
+
+def seed_article() -> Article:
+    """The bundled TASS sample as an Article (outlet from its sidecar)."""
+    from ingest.clean import clean_text
+
+    return Article(text=clean_text(SEED.read_text(encoding="utf-8")), outlet="TASS", source=str(SEED))
+
+
+@pytest.fixture(scope="session")
+def sample_settings(tmp_path_factory, embeddings) -> Settings:
+    """Settings whose data dir holds the sample corpus, ingested once per session (treat as read-only)."""
+    settings = Settings(_env_file=None, data_dir=tmp_path_factory.mktemp("sample") / "data")
+    make_indexer(settings, embeddings).ingest([seed_article()])
+    return settings
