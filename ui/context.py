@@ -1,0 +1,36 @@
+"""Open the parts a command needs from Settings (entry points are the only callers of the factories)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+from qa.config import Settings
+from qa.embeddings import make_embeddings
+from qa.store import open_lexical, open_store
+
+
+@dataclass
+class Library:
+    """Lazily opened embedder, store and lexical index for one Settings."""
+
+    settings: Settings
+
+    @cached_property
+    def embeddings(self):
+        return make_embeddings(self.settings)
+
+    @cached_property
+    def store(self):
+        return open_store(self.settings, self.embeddings.identity)
+
+    @cached_property
+    def lexical(self):
+        return open_lexical(self.settings)
+
+    def indexer(self):
+        from ingest.index import Indexer
+
+        s = self.settings
+        return Indexer(self.store, self.lexical, self.embeddings,
+                       chunk_tokens=s.chunk_tokens, overlap=s.chunk_overlap)
