@@ -94,14 +94,15 @@ def _paragraphs(lines: list[str]) -> list[str]:
 
 def _trim_edges(paragraphs: list[str]) -> list[str]:
     """Drop boilerplate lines and link lists from the top and the bottom, never from the middle."""
-    top = _edge_length(paragraphs)
-    rest = paragraphs[top:]
-    bottom = _edge_length(rest[::-1])
-    return rest[: len(rest) - bottom]
+    rest = paragraphs[_edge_length(paragraphs, bottom=False):]
+    return rest[: len(rest) - _edge_length(rest[::-1], bottom=True)]
 
 
-def _edge_length(paragraphs: list[str]) -> int:
-    """How many leading paragraphs are boilerplate or runs of >= 2 short list-like lines."""
+def _edge_length(paragraphs: list[str], bottom: bool) -> int:
+    """How many leading paragraphs are boilerplate or runs of >= 2 short list-like lines.
+
+    At the bottom (paragraphs reversed), a list introduced by a line ending in ':' is content.
+    """
     i = 0
     while i < len(paragraphs):
         if _is_boilerplate(paragraphs[i]):
@@ -110,7 +111,8 @@ def _edge_length(paragraphs: list[str]) -> int:
         run = 0
         while i + run < len(paragraphs) and _is_link_list_item(paragraphs[i + run]):
             run += 1
-        if run < 2:
+        introducer = paragraphs[i + run] if bottom and i + run < len(paragraphs) else ""
+        if run < 2 or (introducer.endswith(":") and not _is_boilerplate(introducer)):
             break
         i += run
     return i

@@ -29,8 +29,10 @@ _FEW = 20  # with fewer non-ASCII bytes than this, detection is a guess
 def decode_bytes(data: bytes, declared: str | None = None) -> str:
     """Decode file or response bytes; the result never starts with a byte-order mark.
 
-    Order: BOM, `declared` (an HTTP charset), a charset declared in markup, UTF-8, detection. Western
-    legacy text is read as Windows-1252 (detectors often mistake it for other Latin code pages).
+    Order: BOM, UTF-8, `declared` (an HTTP charset), a charset declared in markup, detection. UTF-8
+    goes before declarations because legacy text almost never happens to be valid UTF-8, while pages
+    that declare ISO-8859-1 and send UTF-8 are common. Western legacy text is read as Windows-1252
+    (detectors often mistake it for other Latin code pages).
 
     >>> decode_bytes("café".encode("cp1252"))
     'café'
@@ -45,7 +47,7 @@ def decode_bytes(data: bytes, declared: str | None = None) -> str:
             return text
     if _looks_binary(data[:_SNIFF]):
         raise SourceError("binary file, not text")
-    for encoding in (declared, _declared_in_markup(data), "utf-8"):
+    for encoding in ("utf-8", declared, _declared_in_markup(data)):
         text = _strict(data, encoding)
         if text is not None:
             return text

@@ -98,7 +98,7 @@ def test_opening_with_another_embedder_says_how_to_reindex(settings, embeddings)
 def _corpus(folder: Path, n: int) -> None:
     folder.mkdir()
     for i in range(n):
-        body = " ".join(f"Report {i} sentence {j} on trade, ports and shipping in region {i % 7}." for j in range(40))
+        body = " ".join(f"Report {i} sentence {j} on trade, ports and shipping in region {i % 7}." for j in range(25))
         (folder / f"a{i:03d}.txt").write_text(f"Title: Story {i}\n\n{body}\n")
 
 
@@ -109,8 +109,7 @@ def _newsqa(settings: Settings, *args: str, **kw) -> subprocess.Popen:
 
 
 def test_ingest_killed_midway_then_rerun_ends_exact(settings, embeddings, tmp_path):
-    pytest.importorskip("ingest.load")
-    _corpus(tmp_path / "corpus", 120)
+    _corpus(tmp_path / "corpus", 80)
     proc = _newsqa(settings, "ingest", str(tmp_path / "corpus"), stdout=subprocess.DEVNULL)
     lexical_db = settings.data_dir / f"lexical-{settings.collection}.sqlite3"
     deadline = time.monotonic() + 120
@@ -123,7 +122,7 @@ def test_ingest_killed_midway_then_rerun_ends_exact(settings, embeddings, tmp_pa
     assert _newsqa(settings, "ingest", str(tmp_path / "corpus"), stdout=subprocess.DEVNULL).wait(300) == 0
 
     indexer = make_indexer(settings, embeddings)
-    assert indexer.store.stats()["articles"] == 120
+    assert indexer.store.stats()["articles"] == 80
     assert_consistent(indexer)
     fresh = make_indexer(Settings(_env_file=None, data_dir=tmp_path / "fresh"), embeddings)
     from ingest.load import load_sources

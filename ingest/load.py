@@ -1,0 +1,180 @@
+"""Sources -> Articles: files, folders, JSON(L) exports, HTML pages, RSS/Atom feeds and URLs.
+
+`load_sources` is the one entry point. It never raises for bad input: whatever cannot be read becomes
+a `Skip(source, reason)` and every readable article in the same run is still yielded, already cleaned.
+
+    >>> for item in load_sources(["samples/"]):  # doctest: +SKIP
+    ...     print(item)
+    Article(text='Russia and Cuba are in favor of ...', outlet='TASS', source='samples/tass-russia-cuba.txt')
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, replace
+from fnmatch import fnmatchcase
+from pathlib import Path
+
+import httpx
+
+from ingest.article import Article, Skip
+from ingest.clean import clean_line, clean_text
+from ingest.decode import decode_bytes
+from ingest.feeds import parse_feed
+from ingest.fetch import DEFAULT_MAX_BYTES, Fetcher, is_http_url, too_large
+from ingest.formats import Document, document_from_response, kind_for_path, parse_html, parse_text, sniff_kind
+from ingest.meta import read_metadata, resolve_fields, with_metadata
+from ingest.records import parse_json, parse_jsonl, read_json
+from qa.errors import SourceError
+
+SIDECAR_SUFFIX = ".meta.json"
+
+
+@dataclass(frozen=True)
+class _Run:
+    """What every source in one load needs: field names, the HTTP fetcher, the size cap."""
+
+    fields: Mapping[str, tuple[str, ...]]
+    fetcher: Fetcher
+    max_bytes: int
+
+
+def load_sources(sources: Iterable[str], *, include: Sequence[str] = (), exclude: Sequence[str] = (),
+                 field_map: Mapping[str, str] | None = None, max_bytes: int = DEFAULT_MAX_BYTES,
+                 timeout: float = 20.0, client: httpx.Client | None = None) -> Iterator[Article | Skip]:
+    """Yield an Article for every readable article and a Skip (source, reason) for everything else.
+
+    sources: file paths, folders (walked recursively; `include`/`exclude` are glob patterns on the path
+    relative to the folder, e.g. "*.md", "drafts/**") and http(s) URLs (pages or feeds). `field_map`
+    names JSON fields: {"body": "article_text"}; an unknown field in it raises SourceError at once.
+    Sources are read lazily, as the result is iterated.
+    """
+    run = _Run(resolve_fields(field_map), Fetcher(client, timeout=timeout, max_bytes=max_bytes), max_bytes)
+    return _load_all(sources, include, exclude, run)
+
+
+def _load_all(sources: Iterable[str], include: Sequence[str], exclude: Sequence[str],
+              run: _Run) -> Iterator[Article | Skip]:
+    with run.fetcher:
+        for source in sources:
+            for item in _load_source(str(source), include, exclude, run):
+                yield _finish(item)
+
+
+def _finish(item: Article | Skip) -> Article | Skip:
+    """Clean the body and tidy the metadata lines; an article with no text left is a Skip."""
+    if isinstance(item, Skip):
+        return item
+    text = clean_text(item.text)
+    if not text:
+        return Skip(item.source, "no article text")
+    return replace(item, text=text, title=clean_line(item.title), outlet=clean_line(item.outlet),
+                   author=clean_line(item.author), url=item.url.strip())
+
+
+def _load_source(source: str, include: Sequence[str], exclude: Sequence[str],
+                 run: _Run) -> Iterator[Article | Skip]:
+    if is_http_url(source):
+        yield from _guarded(source, _load_url(source, run))
+        return
+    path = Path(source).expanduser()
+    if path.is_dir():
+        yield from _load_folder(path, include, exclude, run)
+    elif path.exists():
+        yield from _guarded(source, _load_file(path, source, run))
+    else:
+        yield Skip(source, "no such file or folder")
+
+
+def _guarded(source: str, items: Iterator[Article | Skip]) -> Iterator[Article | Skip]:
+    """Yield from items; a SourceError or OSError raised by them ends them with a Skip for source."""
+    try:
+        yield from items
+    except SourceError as error:
+        yield Skip(source, str(error))
+    except OSError as error:
+        yield Skip(source, f"cannot read: {error.strerror or error}")
+
+
+def _load_url(url: str, run: _Run) -> Iterator[Article | Skip]:
+    yield from _parse(document_from_response(url, run.fetcher.get(url)), run)
+
+
+def _load_folder(folder: Path, include: Sequence[str], exclude: Sequence[str],
+                 run: _Run) -> Iterator[Article | Skip]:
+    """Every selected file below folder, in sorted order; unsupported types are Skips."""
+    selected = [rel for rel in _walk(folder) if _selected(rel, include, exclude)]
+    if not selected:
+        yield Skip(str(folder), "no files to load" + (" (none match the include patterns)" if include else ""))
+    for rel in selected:
+        path = folder / rel
+        if kind_for_path(path) is None:
+            yield Skip(str(path), f"unsupported file type {path.suffix.lower() or '(no extension)'}")
+        else:
+            yield from _guarded(str(path), _load_file(path, str(path), run))
+
+
+def _walk(folder: Path) -> Iterator[str]:
+    """Relative POSIX paths of the files below folder, sorted; hidden entries and sidecars left out."""
+    for root, dirs, files in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        base = Path(root).relative_to(folder)
+        for name in sorted(files):
+            if not name.startswith(".") and not name.endswith(SIDECAR_SUFFIX):
+                yield (base / name).as_posix()
+
+
+def _selected(rel: str, include: Sequence[str], exclude: Sequence[str]) -> bool:
+    """'drafts/a.md' with include=("*.md",), exclude=("drafts/**",) -> False."""
+    def matches(pattern: str) -> bool:
+        return fnmatchcase(rel, pattern) or ("/" not in pattern and fnmatchcase(rel.rsplit("/", 1)[-1], pattern))
+
+    return (not include or any(map(matches, include))) and not any(map(matches, exclude))
+
+
+def _load_file(path: Path, source: str, run: _Run) -> Iterator[Article | Skip]:
+    """Read one file, pick its format (extension, else content), apply its sidecar to what it yields."""
+    text = _read_text(path, run.max_bytes)
+    if not text.strip():
+        raise SourceError("empty file")
+    meta = {}
+    sidecar = path.with_name(path.name + SIDECAR_SUFFIX)
+    if sidecar.is_file():
+        try:
+            meta = _read_sidecar(sidecar, run.max_bytes)
+        except (SourceError, OSError) as error:  # the article still loads, without it
+            yield Skip(str(sidecar), str(error))
+    for item in _parse(Document(source, text, kind_for_path(path) or sniff_kind(text)), run):
+        yield with_metadata(item, meta) if isinstance(item, Article) else item
+
+
+def _read_text(path: Path, max_bytes: int) -> str:
+    size = path.stat().st_size
+    if size > max_bytes:
+        raise SourceError(too_large("file", size, max_bytes))
+    return decode_bytes(path.read_bytes())
+
+
+def _read_sidecar(path: Path, max_bytes: int) -> dict[str, str]:
+    """'<file>.meta.json' -> the metadata it sets: {"outlet": "TASS"}."""
+    data = read_json(_read_text(path, max_bytes))
+    if not isinstance(data, dict):
+        raise SourceError("a sidecar must hold one JSON object")
+    return read_metadata(data)
+
+
+def _parse(doc: Document, run: _Run) -> Iterable[Article | Skip]:
+    """The reader for doc.kind."""
+    match doc.kind:
+        case "text" | "markdown":
+            return [parse_text(doc)]
+        case "html":
+            return [parse_html(doc)]
+        case "json":
+            return parse_json(doc, run.fields)
+        case "jsonl":
+            return parse_jsonl(doc, run.fields)
+        case "feed":
+            return parse_feed(doc, run.fetcher)
+    raise ValueError(f"no reader for {doc.kind!r}")
