@@ -104,6 +104,7 @@ def _load_url(url: str, run: _Run) -> Iterator[Article | Skip]:
 def _load_folder(folder: Path, include: Sequence[str], exclude: Sequence[str],
                  run: _Run) -> Iterator[Article | Skip]:
     """Every selected file below folder, in sorted order; unsupported types are Skips."""
+    exclude = (*exclude, *_ignore_patterns(folder))
     selected = [rel for rel in _walk(folder) if _selected(rel, include, exclude)]
     if not selected:
         yield Skip(str(folder), "no files to load" + (" (none match the include patterns)" if include else ""))
@@ -113,6 +114,21 @@ def _load_folder(folder: Path, include: Sequence[str], exclude: Sequence[str],
             yield Skip(str(path), f"unsupported file type {path.suffix.lower() or '(no extension)'}")
         else:
             yield from _guarded(str(path), _load_file(path, str(path), run))
+
+
+IGNORE_FILE = ".newsqaignore"
+
+
+def _ignore_patterns(folder: Path) -> list[str]:
+    """Glob lines of `<folder>/.newsqaignore` ('#' comments allowed): files a folder ingest leaves out.
+
+    samples/.newsqaignore holding 'questions.jsonl' keeps the question set out of the corpus.
+    """
+    path = folder / IGNORE_FILE
+    if not path.is_file():
+        return []
+    lines = (line.strip() for line in path.read_text(encoding="utf-8", errors="replace").splitlines())
+    return [line for line in lines if line and not line.startswith("#")]
 
 
 def _walk(folder: Path) -> Iterator[str]:

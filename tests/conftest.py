@@ -63,3 +63,17 @@ def sample_settings(tmp_path_factory, embeddings) -> Settings:
     settings = Settings(_env_file=None, data_dir=tmp_path_factory.mktemp("sample") / "data")
     make_indexer(settings, embeddings).ingest([seed_article()])
     return settings
+
+
+@pytest.fixture
+def openai_stub():
+    """A loopback OpenAI-compatible chat server (tests/openai_stub.py), stopped after the test.
+
+    Script it with `.reply(text_or_callable, ...)` / `.fail("429" | "500" | "timeout" | "malformed" |
+    "disconnect")`, point Settings at `.base_url` (with llm_max_retries=0 for fast failures), and read
+    what it received in `.requests`.
+    """
+    from tests.openai_stub import OpenAIStub
+
+    with OpenAIStub() as stub:
+        yield stub

@@ -569,3 +569,12 @@ def test_a_caller_supplied_client_is_used_and_left_open(site):
         [article], _ = load([url], client=client)
         assert not client.is_closed
     assert article.title == "Defense minister to visit"
+
+
+def test_newsqaignore_keeps_listed_files_out_of_a_folder_ingest(tmp_path):
+    (tmp_path / "story.txt").write_text("Title: Kept\n\nA story about ports and ships.\n")
+    (tmp_path / "questions.jsonl").write_text('{"question": "not an article"}\n')
+    (tmp_path / ".newsqaignore").write_text("# the eval set\nquestions.jsonl\n")
+    items = list(load_sources([str(tmp_path)]))
+    assert [type(i).__name__ for i in items] == ["Article"]
+    assert items[0].title == "Kept"

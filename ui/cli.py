@@ -30,7 +30,7 @@ def cli(ctx: click.Context) -> None:
 
     \b
     Quick start:
-      newsqa ingest samples/            # index the bundled sample article
+      newsqa ingest samples/           # index the bundled sample article
       newsqa stats                      # what is indexed
     Settings come from the environment and .env (see .env.example), e.g.
       NEWSQA_DATA_DIR=/srv/news newsqa ingest exports/
@@ -136,6 +136,17 @@ def delete(settings, refs) -> None:
 
 # Commands that live in their own modules (each imports its heavy dependencies lazily).
 # --- registered commands ---
+from ui.commands_web import feedback, web  # noqa: E402
+
+cli.add_command(web)
+cli.add_command(feedback)
+from ui.commands_eval import eval_command  # noqa: E402
+
+cli.add_command(eval_command, name="eval")
+from ui.commands_slack import slack  # noqa: E402
+
+cli.add_command(slack)
+
 
 def main() -> None:
     """Console-script entry point."""
