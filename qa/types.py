@@ -129,6 +129,7 @@ class Answer:
     timings: dict[str, float] = field(default_factory=dict)  # retrieve_ms, generate_ms, total_ms
     flagged: bool = False  # most sentences unsupported by their cited passages
     mode: str = "extractive"  # "extractive" or "llm"
+    note: str = ""  # why the answer is what it is, e.g. the LLM failed and this is the extractive fallback
 
     def to_dict(self) -> dict:
         return asdict(self)

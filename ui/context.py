@@ -28,6 +28,18 @@ class Library:
     def lexical(self):
         return open_lexical(self.settings)
 
+    @cached_property
+    def retriever(self):
+        from qa.retrieve import make_retriever
+
+        return make_retriever(self.settings, self.store, self.lexical, self.embeddings)
+
+    @cached_property
+    def answerer(self):
+        from qa.answer import build_answerer
+
+        return build_answerer(self.settings, self.retriever, self.embeddings)
+
     def indexer(self):
         from ingest.index import Indexer
 
