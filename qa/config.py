@@ -43,6 +43,10 @@ class Settings(BaseSettings):
     # --- retrieval and answering ---------------------------------------------------------
     top_k: int = 6
     max_chunks_per_article: int = 3
+    retrieval_candidates: int = 30  # chunks each retriever (dense, lexical) offers to the fusion
+    rrf_k: int = 15  # reciprocal rank fusion: weight / (rrf_k + rank); chosen by bench/retrieval.py
+    dense_weight: float = 0.95
+    lexical_weight: float = 1.0
     fallback_extractive: bool = False
 
     # --- OpenAI-compatible endpoint (chat and, optionally, embeddings) -------------------
@@ -56,6 +60,7 @@ class Settings(BaseSettings):
     llm_temperature: float = 0.0
     llm_timeout: float = 60.0
     llm_max_retries: int = 1
+    judge_model: str = ""  # `newsqa eval`: grade assertions with this model ("" = offline keyword check)
 
     # --- web chat ------------------------------------------------------------------------
     web_host: str = "127.0.0.1"
