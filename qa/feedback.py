@@ -33,6 +33,16 @@ COLUMNS = ("id", "created_at", "channel", "rating", "question", "answer", "citat
            "comment", "user", "place")
 
 
+def settings_snapshot(settings, mode: str, *, k: int | None = None, filters=None) -> dict[str, Any]:
+    """The settings that produced an answer (no secrets), stored with its feedback by every front end."""
+    return {"mode": mode, "llm_model": settings.llm_model if mode == "llm" else "",
+            "embedding": f"{settings.embedding_provider}:{settings.embedding_model}",
+            "collection": settings.collection, "k": k or settings.top_k,
+            "max_chunks_per_article": settings.max_chunks_per_article,
+            "filters": {"since": getattr(filters, "since", None), "until": getattr(filters, "until", None),
+                        "outlets": list(getattr(filters, "outlets", ()))}}
+
+
 def feedback_path(data_dir: Path) -> Path:
     return data_dir / "feedback.sqlite3"
 
@@ -66,6 +76,18 @@ class FeedbackStore:
                 "INSERT INTO feedback (created_at, channel, rating, question, answer, citations, "
                 "settings, comment, user, place) VALUES (?,?,?,?,?,?,?,?,?,?)", row)
             return int(cur.lastrowid)
+
+    def set_rating(self, row_id: int, rating: int) -> None:
+        """Change a verdict (a user who clicks 👎 after 👍 changed their mind: one row, not two)."""
+        if rating not in (1, -1):
+            raise ValueError(f"rating must be +1 or -1, not {rating!r}")
+        with self._lock, self._db:
+            self._db.execute("UPDATE feedback SET rating = ? WHERE id = ?", (rating, row_id))
+
+    def remove(self, row_id: int) -> None:
+        """Withdraw a verdict (a thumb clicked off)."""
+        with self._lock, self._db:
+            self._db.execute("DELETE FROM feedback WHERE id = ?", (row_id,))
 
     def set_comment(self, row_id: int, comment: str) -> None:
         with self._lock, self._db:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
+import threading
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
@@ -46,27 +47,29 @@ class LexicalIndex:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
         self.db = sqlite3.connect(str(path), check_same_thread=False)
+        self.lock = threading.RLock()  # one connection shared by the web chat's worker threads
         self.db.executescript(_SCHEMA)
 
     def close(self) -> None:
         self.db.close()
 
     def count(self) -> int:
-        return self.db.execute("SELECT count(*) FROM chunks").fetchone()[0]
+        with self.lock:
+            return self.db.execute("SELECT count(*) FROM chunks").fetchone()[0]
 
     def replace_article(self, article_id: str, chunks: Sequence[Chunk]) -> None:
         """Atomically replace all rows of one article."""
-        with self.db:
+        with self.lock, self.db:
             self.db.execute("DELETE FROM chunks WHERE article_id = ?", (article_id,))
             self._insert(chunks)
 
     def delete_article(self, article_id: str) -> None:
-        with self.db:
+        with self.lock, self.db:
             self.db.execute("DELETE FROM chunks WHERE article_id = ?", (article_id,))
 
     def rebuild(self, chunks: Iterable[Chunk]) -> int:
         """Drop everything and index chunks; returns the number indexed."""
-        with self.db:
+        with self.lock, self.db:
             self.db.execute("DELETE FROM chunks")
             batch: list[Chunk] = []
             for chunk in chunks:
@@ -93,7 +96,8 @@ class LexicalIndex:
         sql = "SELECT chunk_id, -bm25(chunks, 0.5, 1.0) AS s FROM chunks WHERE chunks MATCH ?"
         params: list = [match]
         sql, params = _add_filters(sql, params, filters)
-        rows = self.db.execute(sql + " ORDER BY bm25(chunks, 0.5, 1.0) LIMIT ?", [*params, k])
+        with self.lock:
+            rows = self.db.execute(sql + " ORDER BY bm25(chunks, 0.5, 1.0) LIMIT ?", [*params, k]).fetchall()
         return [(cid, float(score)) for cid, score in rows]
 
 

@@ -1,0 +1,129 @@
+"""HTML for the web chat: source cards, the per-turn anchors answers link to, and the library summary.
+
+Every string from an article or a user is escaped here; nothing else in the web app builds HTML.
+
+>>> anchor(2, 1)
+'nq-t2-s1'
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from datetime import date
+from html import escape
+
+from qa.types import Answer, Citation
+from ui.render import FLAGGED, UNSUPPORTED, mark_unsupported
+
+MAX_SKIPS = 20  # skips listed under an ingest summary
+_MARKER = re.compile(r"\[(\d+)\]")
+_UNSUPPORTED_SLOT = "\x00unsupported\x00"  # placeholder: survives escaping, replaced by the mark
+
+
+def anchor(turn: int, n: int) -> str:
+    """The id of source card n of a conversation turn (answers link to '#' + this)."""
+    return f"nq-t{turn}-s{n}"
+
+
+def highlight(passage: str, quotes: Iterable[str]) -> str:
+    """The passage as HTML with each quote found in it wrapped in <mark> (everything escaped).
+
+    >>> highlight("A said x. B said <y>. C.", ["B said <y>.", "A said x.", "not there"])
+    '<mark>A said x.</mark> <mark>B said &lt;y&gt;.</mark> C.'
+    """
+    spans = sorted({(at, at + len(q)) for q in quotes if q and (at := passage.find(q)) >= 0})
+    out, cursor = [], 0
+    for start, end in spans:
+        if start < cursor:  # overlaps the previous mark
+            continue
+        out += [escape(passage[cursor:start]), f"<mark>{escape(passage[start:end])}</mark>"]
+        cursor = end
+    return "".join(out) + escape(passage[cursor:])
+
+
+def supporting_quotes(answer: Answer, n: int) -> list[str]:
+    """The quotes that support answer sentences citing source n, and the source's own best quote."""
+    quotes = [s.quote for s in answer.sentences if s.supported and n in s.citations]
+    return quotes + [c.quote for c in answer.citations if c.n == n]
+
+
+def answer_markdown(answer: Answer, turn: int) -> str:
+    """The answer as chat Markdown: each [n] links to card n of the turn (`anchor`), unsupported
+    sentences carry a visible mark (as in `ui.render`), a flagged answer opens with a warning.
+
+    >>> from qa.types import Sentence
+    >>> a = Answer("Yes. [1] No. [1]", "q", sentences=[Sentence("Yes.", [1], True), Sentence("No.", [1])],
+    ...            citations=[Citation(1, "a:0", "a", "", "", "", "", "", "Yes.")])
+    >>> answer_markdown(a, 0)
+    'Yes. [[1]](#nq-t0-s1) No. [[1]](#nq-t0-s1) <span class="nq-unsupported">⚠ not supported by the cited source</span>'
+    """
+    cited = {c.n for c in answer.citations}
+    body = escape(mark_unsupported(answer, lambda note: _UNSUPPORTED_SLOT), quote=False)
+    body = _MARKER.sub(lambda m: f"[[{m[1]}]](#{anchor(turn, int(m[1]))})" if int(m[1]) in cited else m[0], body)
+    body = body.replace(_UNSUPPORTED_SLOT, f' <span class="nq-unsupported">⚠ {UNSUPPORTED}</span>')
+    return f"> ⚠ **{FLAGGED}**\n\n{body}" if answer.flagged else body
+
+
+def pretty_date(iso: str) -> str:
+    """'2018-11-02T10:00:00Z' -> '2 Nov 2018'; anything unparsable is returned as is."""
+    try:
+        day = date.fromisoformat(iso[:10])
+    except ValueError:
+        return iso
+    return f"{day.day} {day:%b %Y}"
+
+
+def _headline(c: Citation) -> str:
+    title = escape(c.title or "Untitled article")
+    if c.url.startswith(("http://", "https://")):
+        return f'<a href="{escape(c.url)}" target="_blank" rel="noopener noreferrer">{title}</a>'
+    return title
+
+
+def source_card(c: Citation, turn: int, quotes: Iterable[str] = ()) -> str:
+    """One card: number, headline (linked), outlet · author · date, passage with the quotes marked."""
+    meta = " · ".join(escape(part) for part in (c.outlet, c.author, pretty_date(c.published_at)) if part)
+    return (
+        f'<article class="nq-card" id="{anchor(turn, c.n)}">'
+        f'<header><span class="nq-num">{c.n}</span><h4>{_headline(c)}</h4></header>'
+        f'<div class="nq-meta">{meta or "unknown outlet"}</div>'
+        f'<blockquote class="nq-passage">{highlight(c.text, quotes or [c.quote])}</blockquote>'
+        "</article>"
+    )
+
+
+def sources_panel(answer: Answer | None, turn: int) -> str:
+    """The sources column for one answer: a heading and one card per cited passage."""
+    if answer is None or not answer.citations:
+        return ('<div class="nq-sources nq-empty"><h3>Sources</h3>'
+                "<p>Cited passages appear here, one card per source.</p></div>")
+    cards = "".join(source_card(c, turn, supporting_quotes(answer, c.n)) for c in answer.citations)
+    return (f'<div class="nq-sources"><h3>Sources</h3>'
+            f'<p class="nq-for">Searched: “{escape(answer.question)}”</p>{cards}</div>')
+
+
+def stats_markdown(stats: dict) -> str:
+    """`Store.stats()` as the Library tab's Markdown summary."""
+    first, last = stats.get("first_date"), stats.get("last_date")
+    dates = f"{first} … {last}" if first or last else "unknown"
+    outlets = ", ".join(stats.get("outlets") or ()) or "—"
+    return (f"**{stats.get('articles', 0)}** articles · **{stats.get('chunks', 0)}** passages  \n"
+            f"Outlets: {outlets}  \nPublished: {dates}")
+
+
+def report_markdown(report, name: Callable[[str], str] = str, most: int = MAX_SKIPS) -> str:
+    """An `IngestReport` as Markdown: the CLI's counts, then each skip (at most `most`) with its reason;
+    `name` shortens a source for display (e.g. an upload's path to its file name)."""
+    lines = [f"Added **{report.added}**, updated **{report.updated}**, unchanged **{report.unchanged}**, "
+             f"removed **{report.removed}**, skipped **{len(report.skipped)}** "
+             f"({report.chunks} passages written)."]
+    lines += [f"- skipped `{_code(name(s.source))}`: {s.reason}" for s in report.skipped[:most]]
+    if len(report.skipped) > most:
+        lines.append(f"- … and {len(report.skipped) - most} more")
+    return "\n".join(lines)
+
+
+def _code(text: str) -> str:
+    """Text safe inside a Markdown code span."""
+    return text.replace("`", "'")
