@@ -29,6 +29,9 @@ install-test: $(VENV)/.installed-test
 demo: install
 	$(NEWSQA) ingest samples/
 	$(NEWSQA) stats
+	$(NEWSQA) ask "What did Russia and Cuba say about the INF Treaty?"
+	@echo "Serving the chat on http://127.0.0.1:7860 (Ctrl-C to stop)"
+	$(NEWSQA) web
 
 test: install-test
 	$(PY) -m pytest -q
@@ -37,6 +40,7 @@ bench: install-test
 	$(PY) -m bench.ingest
 	$(PY) -m bench.retrieval
 	$(PY) -m bench.search_latency
+	$(PY) -m bench.answering
 
 clean:
 	rm -rf $(VENV) .newsqa

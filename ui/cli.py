@@ -136,6 +136,9 @@ def delete(settings, refs) -> None:
 
 # Commands that live in their own modules (each imports its heavy dependencies lazily).
 # --- registered commands ---
+from ui.commands_ask import ask  # noqa: E402
+
+cli.add_command(ask)
 from ui.commands_web import feedback, web  # noqa: E402
 
 cli.add_command(web)
