@@ -127,18 +127,13 @@ def _score(library: Library, qset: QuestionSet, k: int) -> dict:
     """Run every question with a progress bar."""
     from tqdm import tqdm
 
-    from qa.answer import build_answerer
     from qa.eval_judge import make_judge
     from qa.evaluate import run_eval
-    from qa.retrieve import make_retriever
 
-    s = library.settings
-    retriever = make_retriever(s, library.store, library.lexical, library.embeddings)
-    answerer = build_answerer(s, retriever, library.embeddings)
-    judge = make_judge(s)
+    judge = make_judge(library.settings)
     with tqdm(total=len(qset.questions), desc="eval", unit=" q", file=sys.stderr,
               disable=not sys.stderr.isatty(), dynamic_ncols=True) as bar:
-        return run_eval(qset.questions, answerer, retriever, k=k, judge=judge,
+        return run_eval(qset.questions, library.answerer, library.retriever, k=k, judge=judge,
                         progress=lambda n: bar.update(n - bar.n))
 
 

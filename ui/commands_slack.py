@@ -18,15 +18,6 @@ def missing_tokens(settings, http: bool) -> list[str]:
     return [name for name in needed if not getattr(settings, _FIELDS[name])]
 
 
-def build_answerer(library):
-    """The answerer the bot uses, from a Library's store, lexical index and embedder."""
-    from qa.answer import build_answerer as build
-    from qa.retrieve import make_retriever
-
-    retriever = make_retriever(library.settings, library.store, library.lexical, library.embeddings)
-    return build(library.settings, retriever, library.embeddings)
-
-
 @click.command()
 @click.option("--http", "http", is_flag=True,
               help="Receive events over HTTP (needs SLACK_SIGNING_SECRET) instead of Socket Mode.")
@@ -57,7 +48,7 @@ def slack(settings, http: bool, host: str, port: int) -> None:
     library = Library(settings)
     if not library.store.stats()["articles"]:
         click.echo("warning: nothing is indexed yet, so the bot will say so; run `newsqa ingest` first.", err=True)
-    app = build_slack_app(settings, build_answerer(library), FeedbackStore(feedback_path(settings.data_dir)))
+    app = build_slack_app(settings, library.answerer, FeedbackStore(feedback_path(settings.data_dir)))
     if http:
         serve_http(app, settings, host=host, port=port)  # logs the address; Ctrl+C stops it
         return

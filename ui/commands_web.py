@@ -30,17 +30,13 @@ def web(settings, host, port) -> None:
       newsqa web --port 8080
       NEWSQA_WEB_AUTH=ann:s3cret newsqa web --host 0.0.0.0
     """
-    from qa.answer import build_answerer
-    from qa.retrieve import make_retriever
     from ui.web import build_app, launch
 
     host = host or settings.web_host
     if host not in LOOPBACK and not settings.web_auth:
         click.echo(f"warning: serving on {host} without a login; set NEWSQA_WEB_AUTH=user:password", err=True)
     library = Library(settings)
-    retriever = make_retriever(settings, library.store, library.lexical, library.embeddings)
-    answerer = build_answerer(settings, retriever, library.embeddings)
-    launch(build_app(settings, answerer, library), settings, host=host, port=port)
+    launch(build_app(settings, library.answerer, library), settings, host=host, port=port)
 
 
 @click.group()
