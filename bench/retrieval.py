@@ -23,10 +23,11 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from unittest import mock
 
 from ingest.article import Article
 from ingest.clean import clean_text
-from ingest.index import Indexer
+from ingest.index import Indexer, passage_text
 from qa.config import Settings
 from qa.embeddings import LocalEmbeddings
 from qa.retrieve import MODES, HybridRetriever, make_retriever
@@ -41,16 +42,34 @@ SAMPLE_TITLE = "Russia, Cuba oppose unilateral sanctions and meddling in domesti
 # (question, text the right passage contains); some paraphrased so lexical overlap alone is not enough.
 SAMPLE_QUESTIONS = [
     ("What did Russia and Cuba say about the INF Treaty?", "deep regret and are seriously concerned"),
+    ("What did the two sides ask Washington to do about the missile treaty?", "urge the United States to revise"),
     ("How big is the loan Moscow may give Havana for military cooperation?", "38 mln euro credit"),
-    ("When will Cuba's defence minister travel to Russia?", "visit Russia in the second half of November"),
+    ("When is the Cuban delegation expected to arrive?", "intends to arrive in two weeks"),
+    ("When will Cuba's defence minister travel to Russia?", "second half of November"),
+    ("Who will meet the Cuban defence minister?", "Sergey Shoigu will hold a meeting"),
     ("What is the two countries' position on sanctions and interference?", "opposed to unilateral sanctions"),
+    ("Which principles of international law do both countries respect?", "enshrined in the UN Charter"),
     ("How do the leaders view the Monroe Doctrine?", "strong disagreement with the Monroe Doctrine"),
+    ("Which declaration made Latin America a zone of peace?", "Havana Declaration"),
     ("Does Russia back Cuba against the American blockade?", "struggle to lift the over half-century-old US embargo"),
+    ("How long has the US blockade of Cuba lasted?", "almost 60-year long economic, trade and financial blockade"),
     ("Which crimes will the two countries fight together?", "transnational organized crime"),
     ("What did the statement say about chemical weapons?", "Prohibition of Chemical Weapons"),
-    ("Which declaration made Latin America a zone of peace?", "Havana Declaration"),
     ("Who is Sergei Storchak?", "Deputy Finance Minister Sergei Storchak"),
+    ("What will Cuba help Russia with in Latin America?", "dialogue with regional organizations"),
+    ("What did the joint statement call a destabilizing factor?", "become a destabilizing factor"),
+    ("Do Moscow and Havana accept economic pressure to topple governments?", "replacing legitimate governments"),
+    ("Did the leaders agree on global issues?", "identity of the two countries"),
+    ("Which official said Cuba's defence minister would visit?", "Deputy Defense Minister Yuri Borisov"),
 ]
+
+
+# Which text is embedded for a chunk of a titled article (the lexical index always has the title).
+TITLE_EMBEDDING: dict[str, Callable[[Chunk], str]] = {
+    "all": passage_text,  # what ingest does: title + text for every chunk
+    "first": lambda c: passage_text(c) if c.index == 0 else c.text,
+    "none": lambda c: c.text,
+}
 
 
 @dataclass
@@ -136,13 +155,16 @@ class Bench:
         return Indexer(self.store, self.lexical, self.embeddings, chunk_tokens=chunk_tokens,
                        overlap=self.settings.chunk_overlap)
 
-    def reindex_sample(self, chunk_tokens: int, title: str) -> None:
-        """Replace the sample article, chunked at chunk_tokens, with or without a title."""
+    def reindex_sample(self, chunk_tokens: int, title: str, embed_title: str = "all") -> None:
+        """Replace the sample article, chunked at chunk_tokens, with or without a title; embed_title
+        says which chunks' embedded text starts with the title (see TITLE_EMBEDDING)."""
         indexer = self.indexer(chunk_tokens)
         if self.sample_id:
             indexer.remove(self.sample_id)
         article = sample_article(title)
-        indexer.ingest([article])
+        # Measuring alternatives to ingest.index.passage_text means swapping it for one ingest.
+        with mock.patch("ingest.index.passage_text", TITLE_EMBEDDING[embed_title]):
+            indexer.ingest([article])
         self.sample_id = article.id
 
     def retriever(self, **overrides) -> HybridRetriever:
@@ -165,10 +187,14 @@ def sweep(bench: Bench) -> list[dict]:
             bench.reindex_sample(tokens, title)
             label = f"chunk_tokens={tokens} title={'yes' if title else 'no'}"
             rows += [r for r in bench.rows(label) if r["set"] == "sample"]
+    for embed_title in ("first", "none"):
+        bench.reindex_sample(bench.settings.chunk_tokens, SAMPLE_TITLE, embed_title)
+        label = f"chunk_tokens={bench.settings.chunk_tokens} title=yes, embedded in {embed_title} chunks"
+        rows += [r for r in bench.rows(label) if r["set"] == "sample"]
     bench.reindex_sample(bench.settings.chunk_tokens, "")
-    for rrf_k in (5, 10, 20, 30, 60, 100):
+    for rrf_k in (5, 10, 15, 20, 30, 60):
         rows += bench.rows(f"rrf_k={rrf_k}", modes=("hybrid",), rrf_k=rrf_k)
-    for dense_weight in (0.5, 0.7, 0.8, 0.9, 1.0, 1.2, 1.5, 2.0):
+    for dense_weight in (0.8, 0.9, 0.95, 1.0, 1.1, 1.25, 1.5):
         rows += bench.rows(f"dense_weight={dense_weight}", modes=("hybrid",), dense_weight=dense_weight)
     for candidates in (10, 20, 30, 50, 100):
         rows += bench.rows(f"candidates={candidates}", modes=("hybrid",), candidates=candidates)

@@ -10,12 +10,10 @@ everything). After fusion a per-article cap keeps one long article from crowding
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
-
-from langchain_core.callbacks import CallbackManagerForRetrieverRun
-from langchain_core.documents import Document
-from langchain_core.retrievers import BaseRetriever
+import threading
+import time
+from collections.abc import Callable, Sequence
+from functools import cache
 
 from qa.errors import ConfigError, EmptyIndexError
 from qa.types import Chunk, Filters, SearchHit
@@ -64,42 +62,63 @@ def rrf(rankings: Sequence[tuple[Sequence[str], float]], rrf_k: int) -> dict[str
     return fused
 
 
-def cap_per_article(ranked: Sequence[tuple[Chunk, float]], k: int, per_article: int) -> list[SearchHit]:
-    """The best k (chunk, score) pairs, at most per_article per article (0 = no cap), as SearchHits."""
-    hits: list[SearchHit] = []
+def article_id_of(chunk_id: str) -> str:
+    """'3f2a9c0d1e2b4a5c:0007' -> '3f2a9c0d1e2b4a5c' (chunk ids are '<article_id>:<index>')."""
+    return chunk_id.rpartition(":")[0] or chunk_id
+
+
+def cap_per_article(ids: Sequence[str], k: int, per_article: int,
+                    article_of: Callable[[str], str] = article_id_of) -> list[str]:
+    """The first k ids, at most per_article from any one article (0 = no cap).
+
+    When fewer than k ids pass the cap (a corpus of one or two articles), the list is topped up
+    with the ids the cap held back, in their order: other articles always come first, but a small
+    corpus still yields k results.
+
+    >>> cap_per_article(["a:0", "a:1", "b:0", "a:2"], k=2, per_article=1)
+    ['a:0', 'b:0']
+    >>> cap_per_article(["a:0", "a:1", "b:0", "a:2"], k=4, per_article=1)
+    ['a:0', 'b:0', 'a:1', 'a:2']
+    """
+    kept: list[str] = []
+    held: list[str] = []
     taken: dict[str, int] = {}
-    for chunk, score in ranked:
-        if per_article and taken.get(chunk.article_id, 0) >= per_article:
-            continue
-        taken[chunk.article_id] = taken.get(chunk.article_id, 0) + 1
-        hits.append(SearchHit(len(hits) + 1, score, chunk))
-        if len(hits) >= k:
+    for cid in ids:
+        if len(kept) >= k:
             break
-    return hits
+        article = article_of(cid)
+        (held if per_article and taken.get(article, 0) >= per_article else kept).append(cid)
+        taken[article] = taken.get(article, 0) + 1
+    return kept + held[: k - len(kept)]
 
 
 class HybridRetriever:
     """Search one Store and its LexicalIndex together.
 
     k: results returned; per_article: cap per article (0 = none); candidates: how many each retriever
-    contributes before fusion; rrf_k, dense_weight, lexical_weight: the fusion parameters.
+    contributes before fusion; rrf_k, dense_weight, lexical_weight: the fusion parameters (defaults
+    chosen with bench/retrieval.py); recheck_seconds: how often the lexical index is compared with
+    the store (it is rebuilt when their chunk counts differ).
     """
 
     def __init__(self, store, lexical, embeddings, *, k: int = 6, per_article: int = 3,
-                 candidates: int = 50, rrf_k: int = 60, dense_weight: float = 1.0,
-                 lexical_weight: float = 1.0):
+                 candidates: int = 30, rrf_k: int = 15, dense_weight: float = 0.95,
+                 lexical_weight: float = 1.0, recheck_seconds: float = 60.0):
         self.store, self.lexical, self.embeddings = store, lexical, embeddings
         self.k, self.per_article, self.candidates = k, per_article, candidates
         self.rrf_k, self.dense_weight, self.lexical_weight = rrf_k, dense_weight, lexical_weight
-        self._lexical_checked = False
+        self.recheck_seconds = recheck_seconds
+        self._checked_at: float | None = None
+        self._check_lock = threading.Lock()  # web threads share one retriever: rebuild only once
 
     def ensure_lexical(self) -> bool:
         """Rebuild the lexical index from the store when their chunk counts differ; True if rebuilt."""
-        self._lexical_checked = True
-        if self.lexical.count() == self.store.count():
-            return False
-        self.lexical.rebuild(self.store.iter_chunks())
-        return True
+        with self._check_lock:
+            self._checked_at = time.monotonic()
+            if self.lexical.count() == self.store.count():
+                return False
+            self.lexical.rebuild(self.store.iter_chunks())
+            return True
 
     def search(self, query: str, k: int | None = None, filters: Filters | None = None,
                mode: str = "hybrid") -> list[SearchHit]:
@@ -112,16 +131,17 @@ class HybridRetriever:
         k = self.k if k is None else k
         if not query.strip() or k <= 0:
             return []
-        if self.store.count() == 0:
+        if self._checked_at is None or time.monotonic() - self._checked_at > self.recheck_seconds:
+            self.ensure_lexical()
+        dense = self._dense(query, filters) if mode != "lexical" else []
+        lexical = self._lexical(query, filters) if mode != "dense" else []
+        hits = self._fuse(dense, lexical, k)
+        if not hits and self.store.count() == 0:
             raise EmptyIndexError(
                 f"Nothing is indexed in collection {self.store.name!r} yet: "
                 "run `newsqa ingest <files, folders or URLs>` first (try `newsqa ingest samples/`)."
             )
-        if not self._lexical_checked:
-            self.ensure_lexical()
-        dense = self._dense(query, filters) if mode != "lexical" else []
-        lexical = self._lexical(query, filters) if mode != "dense" else []
-        return self._fuse(dense, lexical, k)
+        return hits
 
     def _dense(self, query: str, filters: Filters | None) -> list[Chunk]:
         vector = self.embeddings.embed_query(query)
@@ -131,41 +151,66 @@ class HybridRetriever:
         return [cid for cid, _ in self.lexical.search(query, self.candidates, filters)]
 
     def _fuse(self, dense: list[Chunk], lexical_ids: list[str], k: int) -> list[SearchHit]:
+        """RRF of both rankings, capped per article; only the lexical-only winners are read."""
         fused = rrf([([c.id for c in dense], self.dense_weight), (lexical_ids, self.lexical_weight)],
                     self.rrf_k)
         known = {c.id: c for c in dense}
-        ranked_ids = sorted(fused, key=lambda cid: -fused[cid])
-        # Lexical-only ids are read from the store; ids it no longer has (a lagging index) drop out.
-        known.update((c.id, c) for c in self.store.get([cid for cid in ranked_ids if cid not in known]))
-        ranked = [(known[cid], fused[cid]) for cid in ranked_ids if cid in known]
-        return cap_per_article(ranked, k, self.per_article)
+        ranked = sorted(fused, key=lambda cid: -fused[cid])
 
-    def as_langchain(self, k: int | None = None, filters: Filters | None = None) -> BaseRetriever:
-        """This retriever as a LangChain `BaseRetriever` (Documents with chunk metadata)."""
-        return NewsRetriever(hybrid=self, k=k, filters=filters)
+        def article_of(cid: str) -> str:
+            return known[cid].article_id if cid in known else article_id_of(cid)
+
+        while True:
+            picked = cap_per_article(ranked, k, self.per_article, article_of)
+            missing = [cid for cid in picked if cid not in known]
+            known.update((c.id, c) for c in self.store.get(missing))
+            gone = {cid for cid in missing if cid not in known}  # a lexical index lagging the store
+            if not gone:
+                return [SearchHit(rank, fused[cid], known[cid]) for rank, cid in enumerate(picked, 1)]
+            ranked = [cid for cid in ranked if cid not in gone]
+
+    def as_langchain(self, k: int | None = None, filters: Filters | None = None):
+        """This retriever as a LangChain `BaseRetriever` returning Documents with chunk metadata.
+
+        >>> retriever.as_langchain(k=4).invoke("INF Treaty")[0].metadata["chunk_id"]   # doctest: +SKIP
+        '3f2a...:0007'
+        """
+        return _langchain_class()(hybrid=self, k=k, filters=filters)
 
 
-def hit_document(hit: SearchHit) -> Document:
+def hit_document(hit: SearchHit):
     """SearchHit -> Document(page_content=text, metadata={rank, score, chunk_id, ..., start, end})."""
+    from langchain_core.documents import Document
+
     meta = {key: value for key, value in hit.to_dict().items() if key != "text"}
     meta.update(author=hit.chunk.author, start=hit.chunk.start, end=hit.chunk.end)
     return Document(page_content=hit.chunk.text, metadata=meta, id=hit.chunk.id)
 
 
-class NewsRetriever(BaseRetriever):
-    """LangChain face of HybridRetriever: `NewsRetriever(hybrid=r, k=4).invoke("INF Treaty")`."""
+@cache
+def _langchain_class():
+    """The BaseRetriever subclass, defined on first use (langchain_core takes a while to import)."""
+    from typing import Any
 
-    hybrid: Any
-    k: int | None = None
-    filters: Any = None
+    from langchain_core.retrievers import BaseRetriever
 
-    def _get_relevant_documents(self, query: str, *,
-                                run_manager: CallbackManagerForRetrieverRun) -> list[Document]:
-        return [hit_document(h) for h in self.hybrid.search(query, self.k, self.filters)]
+    class NewsRetriever(BaseRetriever):
+        """LangChain face of HybridRetriever (`hybrid`), searching with fixed k and filters."""
+
+        hybrid: Any
+        k: int | None = None
+        filters: Any = None
+
+        def _get_relevant_documents(self, query: str, *, run_manager) -> list:
+            return [hit_document(h) for h in self.hybrid.search(query, self.k, self.filters)]
+
+    return NewsRetriever
 
 
 def make_retriever(settings, store, lexical, embeddings) -> HybridRetriever:
     """A HybridRetriever configured from Settings (top_k, max_chunks_per_article, ...)."""
     return HybridRetriever(
         store, lexical, embeddings, k=settings.top_k, per_article=settings.max_chunks_per_article,
+        candidates=settings.retrieval_candidates, rrf_k=settings.rrf_k,
+        dense_weight=settings.dense_weight, lexical_weight=settings.lexical_weight,
     )

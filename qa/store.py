@@ -145,9 +145,8 @@ class Store:
 
     def query(self, vector: Sequence[float], n: int, where: dict | None = None) -> list[tuple[Chunk, float]]:
         """Nearest chunks to vector: (chunk, cosine similarity), best first."""
-        n = min(n, self.count())
         if n <= 0:
-            return []
+            return []  # (Chroma itself copes with n above the count and with an empty collection)
         got = self.collection.query(
             query_embeddings=[list(vector)], n_results=n, where=where or None,
             include=["documents", "metadatas", "distances"],

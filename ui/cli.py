@@ -137,8 +137,11 @@ def delete(settings, refs) -> None:
 # Commands that live in their own modules (each imports its heavy dependencies lazily).
 # --- registered commands ---
 from ui.commands_ask import ask  # noqa: E402
+from ui.commands_search import reindex, search  # noqa: E402
 
 cli.add_command(ask)
+cli.add_command(search)
+cli.add_command(reindex)
 from ui.commands_web import feedback, web  # noqa: E402
 
 cli.add_command(web)
