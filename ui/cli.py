@@ -10,6 +10,7 @@ import click
 from qa.config import get_settings
 from qa.errors import NewsqaError
 from ui.context import Library
+from ui.options import parse_field_map
 
 
 class NewsqaGroup(click.Group):
@@ -36,16 +37,6 @@ def cli(ctx: click.Context) -> None:
       NEWSQA_DATA_DIR=/srv/news newsqa ingest exports/
     """
     ctx.obj = get_settings()
-
-
-def _field_map(pairs: tuple[str, ...]) -> dict[str, str]:
-    mapping = {}
-    for pair in pairs:
-        ours, sep, theirs = pair.partition("=")
-        if not sep or not ours or not theirs:
-            raise click.BadParameter(f"{pair!r}: expected OURS=THEIRS, e.g. body=article_text", param_hint="--field")
-        mapping[ours.strip()] = theirs.strip()
-    return mapping
 
 
 @cli.command()
@@ -75,7 +66,7 @@ def ingest(settings, sources, include, exclude, fields, prune, strict, as_json) 
     from ui.progress import IngestProgress
 
     library = Library(settings)
-    items = load_sources(sources, include=include, exclude=exclude, field_map=_field_map(fields),
+    items = load_sources(sources, include=include, exclude=exclude, field_map=parse_field_map(fields),
                          max_bytes=int(settings.max_file_mb * 2**20), timeout=settings.fetch_timeout)
     with IngestProgress(enabled=not as_json) as progress:
         report = library.indexer().ingest(items, prune=prune, progress=progress.update)

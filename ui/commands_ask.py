@@ -6,27 +6,17 @@ import json
 
 import click
 
-from qa.types import Filters
-
-
-def parse_filters(since, until, sources) -> Filters:
-    """Click values -> Filters (dates from click.DateTime), refusing an empty date range."""
-    lo, hi = (since.date() if since else None), (until.date() if until else None)
-    if lo and hi and lo > hi:
-        raise click.BadParameter(f"--since {lo} is after --until {hi}.", param_hint="--since/--until")
-    return Filters(since=lo, until=hi, outlets=tuple(s.strip() for s in sources if s.strip()))
+from ui.options import filter_options
 
 
 @click.command()
 @click.argument("question")
 @click.option("--k", type=click.IntRange(1, 50), help="Passages to answer from (default: NEWSQA_TOP_K).")
-@click.option("--since", type=click.DateTime(["%Y-%m-%d"]), help="Only articles published on or after this date.")
-@click.option("--until", type=click.DateTime(["%Y-%m-%d"]), help="Only articles published on or before this date.")
-@click.option("--source", "sources", multiple=True, metavar="OUTLET", help="Only this outlet (repeatable).")
+@filter_options
 @click.option("--json", "as_json", is_flag=True, help="Print the Answer as JSON.")
 @click.option("--fallback", is_flag=True, help="If the language model fails, answer extractively instead.")
 @click.pass_obj
-def ask(settings, question, k, since, until, sources, as_json, fallback) -> None:
+def ask(settings, question, k, filters, as_json, fallback) -> None:
     """Answer a question from the indexed articles, citing the passages it rests on.
 
     Without OPENAI_API_KEY / OPENAI_BASE_URL the answer is extractive (verbatim sentences), offline.
@@ -41,7 +31,6 @@ def ask(settings, question, k, since, until, sources, as_json, fallback) -> None
     from ui.context import Library
     from ui.render import answer_plain
 
-    filters = parse_filters(since, until, sources)
     if fallback:
         settings = settings.model_copy(update={"fallback_extractive": True})
     answer = Library(settings).answerer.answer(question, filters=filters, k=k)

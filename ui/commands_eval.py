@@ -53,12 +53,12 @@ def eval_command(settings, questions, corpus, out, k, baseline, floors, ceilings
     """
     from qa.eval_gates import parse_gate
     from qa.eval_report import write_reports
-    from ui.cli import _field_map
+    from ui.options import parse_field_map
 
     gates = {"floors": dict(parse_gate(g) for g in floors),
              "ceilings": dict(parse_gate(g, ceiling=True) for g in ceilings)}
     old = _read_baseline(baseline) if baseline else None
-    qset = read_question_set(questions, fmt, _field_map(fields), limit)
+    qset = read_question_set(questions, fmt, parse_field_map(fields), limit)
     for line in [f"skipped {p}" for p in qset.problems] + [f"note: {n}" for n in qset.notes]:
         click.echo(line, err=True)
     k = k or settings.top_k

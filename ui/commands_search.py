@@ -11,22 +11,18 @@ import textwrap
 import click
 
 from qa.retrieve import MODES
-from ui.commands_ask import parse_filters
-
-DATE = click.DateTime(["%Y-%m-%d"])
+from ui.options import filter_options
 
 
 @click.command()
 @click.argument("query")
 @click.option("--k", type=click.IntRange(1, 100), help="How many passages (default: NEWSQA_TOP_K).")
-@click.option("--since", type=DATE, help="Only articles published on or after this date (YYYY-MM-DD).")
-@click.option("--until", type=DATE, help="Only articles published on or before this date (YYYY-MM-DD).")
-@click.option("--source", "sources", multiple=True, metavar="OUTLET", help="Only this outlet (repeatable).")
+@filter_options
 @click.option("--mode", type=click.Choice(MODES), default="hybrid", show_default=True,
               help="Retriever: both fused, or dense (embeddings) / lexical (BM25) alone.")
 @click.option("--json", "as_json", is_flag=True, help='Print {"query": ..., "results": [...]} as JSON.')
 @click.pass_obj
-def search(settings, query, k, since, until, sources, mode, as_json) -> None:
+def search(settings, query, k, filters, mode, as_json) -> None:
     """Show the passages that best match QUERY, best first, with their scores and sources.
 
     Dates filter on publication date (articles of unknown date are left out when a date is given);
@@ -43,7 +39,6 @@ def search(settings, query, k, since, until, sources, mode, as_json) -> None:
     from qa.retrieve import make_retriever
     from ui.context import Library
 
-    filters = parse_filters(since, until, sources)
     library = Library(settings)
     retriever = make_retriever(settings, library.store, library.lexical, library.embeddings)
     hits = retriever.search(query, k=k, filters=filters, mode=mode)

@@ -1,0 +1,48 @@
+"""Command-line options shared by several commands: the search filters and field mappings."""
+
+from __future__ import annotations
+
+import functools
+
+import click
+
+from qa.types import Filters
+
+DATE = click.DateTime(["%Y-%m-%d"])
+
+
+def parse_filters(since, until, sources) -> Filters:
+    """Click values -> Filters (dates from click.DateTime), refusing an empty date range."""
+    lo, hi = (since.date() if since else None), (until.date() if until else None)
+    if lo and hi and lo > hi:
+        raise click.BadParameter(f"--since {lo} is after --until {hi}.", param_hint="--since/--until")
+    return Filters(since=lo, until=hi, outlets=tuple(s.strip() for s in sources if s.strip()))
+
+
+def filter_options(func):
+    """Add --since/--until/--source to a command and hand it one `filters: Filters` argument."""
+
+    @functools.wraps(func)
+    def wrapper(*args, since, until, sources, **kwargs):
+        return func(*args, filters=parse_filters(since, until, sources), **kwargs)
+
+    options = [
+        click.option("--since", type=DATE, metavar="YYYY-MM-DD", help="Only articles published on or after this date (YYYY-MM-DD)."),
+        click.option("--until", type=DATE, metavar="YYYY-MM-DD", help="Only articles published on or before this date (YYYY-MM-DD)."),
+        click.option("--source", "sources", multiple=True, metavar="OUTLET",
+                     help="Only this outlet (repeatable, case-insensitive)."),
+    ]
+    for option in reversed(options):
+        wrapper = option(wrapper)
+    return wrapper
+
+
+def parse_field_map(pairs: tuple[str, ...], hint: str = "--field") -> dict[str, str]:
+    """('body=article_text', 'title=headline') -> {'body': 'article_text', 'title': 'headline'}."""
+    mapping = {}
+    for pair in pairs:
+        ours, sep, theirs = pair.partition("=")
+        if not sep or not ours.strip() or not theirs.strip():
+            raise click.BadParameter(f"{pair!r}: expected OURS=THEIRS, e.g. body=article_text", param_hint=hint)
+        mapping[ours.strip()] = theirs.strip()
+    return mapping
