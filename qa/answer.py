@@ -160,7 +160,7 @@ class Answerer:
         # Rank by the user's own words ("credit"); the carried subject only steers the vector.
         picks = extractive.pick_sentences(question, evidence, vector, content_words(question))
         if not picks:
-            missing = extractive.unknown_names(question, evidence)
+            missing = extractive.missing_terms(question, evidence)
             return Answer(text=extractive.abstention(question, missing), question=standalone, abstained=True)
         checked = check_citations(extractive.compose(picks), evidence)
         return Answer(text=checked.text, question=standalone, sentences=checked.sentences,

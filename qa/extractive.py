@@ -4,8 +4,12 @@ Every passage sentence is scored against the question as cosine similarity (same
 plus 0.3 x the share of the question's content words it contains. The best one is the anchor; the
 answer adds sentences scoring within MARGIN of it, and the sentence right after the anchor when it
 opens with a quotation (news reports paraphrase, then quote: "... the statement reads"). Sentences
-are listed by passage rank, then position. With weak evidence, or a name in the question that no
-passage mentions ("Syria"), it abstains.
+are listed by passage rank, then position.
+
+It abstains when the evidence is weak, when a key term of the question is in no retrieved passage
+(a name such as "Syria", a number such as "2018", or the noun the question asks about, such as the
+"population" of "What is the population of Havana?"), and when the question asks for a quantity or
+a year ("How many ...", "In which year ...") and no sentence scoring high enough gives one.
 
 >>> print(abstention("Who won the World Cup?"))
 The articles I have don't say: nothing in them answers "Who won the World Cup?".
@@ -21,8 +25,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from qa.evidence import Evidence, Match, PassageSentence, content_words, mentions, word_set
+from qa.lexical import STOPWORDS
 
-# Measured on the sample (docs/answering.md): with these weights the best sentence scores 0.54-1.12
+# Measured on the sample (python -m bench.answering): with these weights the best sentence scores 0.54-1.12
 # for 25 questions the article answers and 0.04-0.37 for 12 it does not; 0.45 sits in the gap.
 WORD_WEIGHT = 0.3
 MIN_EVIDENCE = 0.45
@@ -30,7 +35,31 @@ MARGIN = 0.12  # other sentences this close to the best are as relevant (measure
 FOLLOW_MIN = 0.35  # a quotation after the anchor must still relate to the question (0.37-0.84 vs 0.05-0.34)
 MAX_SENTENCES = 4
 _OPENING_QUOTE = ('"', "“", "«", "'", "‘")
-_NAME = re.compile(r"(?<=\s)[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)*|\b[A-Z]{2,}\b")
+
+# A name word: an abbreviation with its dots ("U.S."), an initial before a name ("W. Bush"), or a
+# capitalised word. A name is a run of them, not at the question's start ("What", "Who").
+_NAME_WORD = r"(?:[A-Z]\.){2,}|[A-Z]\.(?=\s+[A-Z])|[A-Z][\w’'-]*"
+_NAME = re.compile(rf"(?<=[\s\"“‘(])(?:{_NAME_WORD})(?:\s+(?:{_NAME_WORD}))*|\b[A-Z]{{2,}}\b")
+_PRONOUN_I = re.compile(r"^I(?:['’]\w+)?$")  # "How do I ..." names nobody
+_ABBREVIATION = re.compile(r"\b(?:[A-Za-z]\.){2,}")
+_NUMBER = re.compile(r"\b\d+\b")
+_TOKEN = re.compile(r"\w[\w’'-]*|[^\w\s]")
+# Words that open the noun phrase a question asks about: "the population of", "how many tourists".
+_QUANTIFIERS = frozenset({"many", "much"})
+_DETERMINERS = frozenset("the a an its their his her our this these those".split()) | _QUANTIFIERS
+_AUXILIARIES = frozenset("do does did will would can could shall should may might must has have had".split())
+# Nouns that name the kind of answer rather than something the answer must mention ("the date of the
+# draft" -> "June 23"; "the position of Russia" -> "Russia is opposed to ..."; "the head of" -> "President").
+_FRAMES = frozenset(
+    "date day month year time name kind type sort number amount size value length duration total money "
+    "position view stance opinion reaction response attitude purpose reason goal aim role significance "
+    "meaning outcome result head chief article story news".split())
+# Answer kinds a question asks for, and what a sentence must hold to give one.
+_QUANTITY = re.compile(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozens?|"
+                       r"hundreds?|thousands?|millions?|billions?|mln|bln|half|several|few)\b", re.I)
+_YEAR = re.compile(r"\b(?:1\d|20)\d\d\b")
+_EXPECTED = ((re.compile(r"\bhow (?:many|much|long|old|large|big|tall|far)\b", re.I), _QUANTITY),
+             (re.compile(r"\b(?:which|what) year\b", re.I), _YEAR))
 
 
 @dataclass(frozen=True)
@@ -45,16 +74,111 @@ def score(match: Match) -> float:
     return match.cosine + WORD_WEIGHT * match.overlap
 
 
-def unknown_names(question: str, evidence: Evidence) -> list[str]:
-    """Names in the question (capitalised, not its first word) of which no retrieved passage has a word.
+# --- what the question asks about ---------------------------------------------------------
+def name_phrases(text: str) -> list[str]:
+    """Names in text (capitalised runs after its first word, acronyms), abbreviations kept whole.
 
-    'World Cup' is unknown to passages without 'world' or 'cup'; 'INF Treaty' is known to '(INF) Treaty'.
+    >>> name_phrases("Who won the men's singles U.S. Open 2021?")
+    ['U.S. Open']
+    >>> name_phrases("How do I bake bread like George W. Bush and the UN?")
+    ['George W. Bush', 'UN']
     """
-    words = set().union(*(word_set(f"{h.chunk.title} {h.chunk.text}") for h in evidence.hits))
-    return [name for name in dict.fromkeys(_NAME.findall(question))
-            if not any(mentions(words, part) for part in word_set(name))]
+    found = (" ".join(w for w in phrase.split() if not _PRONOUN_I.match(w)) for phrase in _NAME.findall(text))
+    return list(dict.fromkeys(p for p in found if p))
 
 
+def focus_nouns(question: str) -> list[str]:
+    """The nouns a question asks about: the last lower-case word of each phrase opened by a determiner
+    ("the population of"), the first after "how many/much" ("how many tourists visited"), unless it
+    names the kind of answer ("date", "year", "position"). Capitalised words are names (checked apart).
+
+    A phrase ends at a stopword or punctuation, and after its first lower-case word at a capitalised
+    word or one ending in -ed (a verb: "the soldiers killed in ..."); "X's" closes one phrase and opens
+    the next. A phrase right after "did/will/..." is skipped (see below).
+
+    >>> focus_nouns("What is the population of Havana?")
+    ['population']
+    >>> focus_nouns("How many Russian tourists visited Cuba in 2018?")
+    ['tourists']
+    >>> focus_nouns("Who told reporters about the Cuban defense minister's upcoming visit?")
+    ['minister', 'visit']
+    >>> focus_nouns("What is the release date of The Last of Us?")
+    []
+    """
+    heads: list[str] = []
+    run: list[str] | None = None
+    opener = previous = ""
+    for token in _TOKEN.findall(question):
+        word = token.lower()
+        if run is not None and _ends_phrase(run, token, word):
+            heads, run = heads + _head(run), None
+        if word in _DETERMINERS:
+            # After "did"/"will" the phrase is the subject and its verb follows unmarked ("did the
+            # president meet"): the head would often be that verb, so the phrase is not collected.
+            run, opener = (None if previous in _AUXILIARIES else []), word
+        elif run is not None and token[0].isalpha():
+            run.append(token)
+            if word.endswith(("'s", "’s")):
+                heads, run = heads + _head(run), []
+            elif opener in _QUANTIFIERS and token[0].islower():  # "many tourists visited": noun first
+                heads, run = heads + _head(run), None
+        previous = word
+    heads += _head(run) if run else []
+    return [h for h in dict.fromkeys(heads) if h not in _FRAMES and h.removesuffix("s") not in _FRAMES]
+
+
+def _ends_phrase(run: list[str], token: str, word: str) -> bool:
+    """True when token (lower-cased: word) is not part of the noun phrase collected so far in run."""
+    if not token[0].isalnum() or word in STOPWORDS or word in _DETERMINERS:
+        return True
+    return any(w[0].islower() for w in run) and (token[0].isupper() or word.endswith("ed"))
+
+
+def _head(run: list[str]) -> list[str]:
+    """['Cuban', 'defense', "minister's"] -> ['minister']; [] when the phrase is all names."""
+    lower = [w for w in run if w[0].islower()]
+    return [lower[-1].lower().removesuffix("'s").removesuffix("’s")] if lower else []
+
+
+def passage_words(evidence: Evidence) -> set[str]:
+    """Every word of the retrieved passages and titles, with 'U.S.' also as 'us' and 'Diaz-Canel'
+    also as 'diaz' and 'canel' (questions split or spell these differently)."""
+    text = " ".join(f"{h.chunk.title} {h.chunk.text}" for h in evidence.hits)
+    words = word_set(text) | word_set(_ABBREVIATION.sub(lambda m: m[0].replace(".", ""), text))
+    return words | {part for w in words for part in re.split(r"[-’']", w) if part}
+
+
+def missing_terms(question: str, evidence: Evidence) -> list[str]:
+    """Key terms of the question that no retrieved passage mentions: names, numbers and focus nouns.
+
+    A name is matched on its last word, which says what it is ("US State Department" is unknown to
+    passages about the State Council, "INF Treaty" known to "(INF) Treaty", "Vladimir Putin" to
+    "Putin"). Passages that never say "population" or "2018" cannot tell the population or what
+    happened in 2018.
+    """
+    words = passage_words(evidence)
+    names = [n for n in name_phrases(question) if not mentions(words, _last_word(n))]
+    others = [t for t in focus_nouns(question) + _NUMBER.findall(question) if not mentions(words, t)]
+    return list(dict.fromkeys(names + others))
+
+
+def _last_word(name: str) -> str:
+    """'U.S. Open' -> 'open'; "Cuba's" -> 'cuba'."""
+    return min(word_set(name.replace(".", "").split()[-1]), default="")
+
+
+def expected_kind(question: str) -> re.Pattern | None:
+    """What a sentence must contain to answer: a quantity for "how many/much/long", a year for "which year".
+
+    >>> bool(expected_kind("How many troops are there?").search("about 1,500 troops"))
+    True
+    >>> expected_kind("Who is Sergei Storchak?") is None
+    True
+    """
+    return next((kind for asks, kind in _EXPECTED if asks.search(question)), None)
+
+
+# --- choosing sentences -------------------------------------------------------------------
 def pick_sentences(question: str, evidence: Evidence, question_vector: np.ndarray,
                    words: set[str] | None = None) -> list[Pick]:
     """The sentences that answer question, in reading order; [] when the evidence is too weak.
@@ -66,13 +190,17 @@ def pick_sentences(question: str, evidence: Evidence, question_vector: np.ndarra
     words = content_words(question) if words is None else words
     for match in evidence.matches(question_vector, words):
         best.setdefault(match.sentence.key, match)  # first = lowest passage number holding it
-    if not best or unknown_names(question, evidence):
+    if not best or missing_terms(question, evidence):
         return []
-    anchor = max(best.values(), key=score)
-    if score(anchor) < MIN_EVIDENCE:
+    kind = expected_kind(question)
+    # "How many ...?" is answered by a sentence with a number in it, even if another scores higher.
+    fitting = [m for m in best.values() if kind is None or kind.search(m.sentence.text)]
+    anchor = max(fitting, key=score, default=None)
+    if anchor is None or score(anchor) < MIN_EVIDENCE:
         return []
     floor = max(MIN_EVIDENCE, score(anchor) - MARGIN)
-    chosen = [m for m in sorted(best.values(), key=score, reverse=True) if score(m) >= floor]
+    ranked = sorted(best.values(), key=score, reverse=True)
+    chosen = [anchor] + [m for m in ranked if score(m) >= floor and m != anchor]
     follow = _quotation_after(anchor, evidence, best)
     if follow is not None and follow not in chosen:
         chosen.insert(1, follow)

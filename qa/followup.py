@@ -16,6 +16,7 @@ import re
 from collections.abc import Sequence
 
 from qa.evidence import content_words
+from qa.extractive import name_phrases
 
 History = Sequence[tuple[str, str]]
 
@@ -24,8 +25,6 @@ _CONTINUATION = re.compile(
     r"|\b(it|its|they|them|their|theirs|this|that|these|those|he|him|his|she|her|there|then)\b",
     re.I,
 )
-# Capitalised words after the first, and all-caps acronyms; the first word is usually "What".
-_NAME = re.compile(r"(?<=\s)[A-Z][\w’'-]*|\b[A-Z]{2,}\b")
 MAX_CARRIED = 6
 
 
@@ -38,8 +37,14 @@ def looks_like_follow_up(question: str) -> bool:
 
 
 def names(text: str) -> list[str]:
-    """'What did Russia and Cuba say about the INF Treaty?' -> ['Russia', 'Cuba', 'INF', 'Treaty']."""
-    return list(dict.fromkeys(w.strip("’'") for w in _NAME.findall(text)))
+    """The words of the names in text (see `extractive.name_phrases`; the first word is usually "What").
+
+    >>> names("What did Russia and Cuba say about the INF Treaty?")
+    ['Russia', 'Cuba', 'INF', 'Treaty']
+    >>> names("And what did the U.S. say?")
+    ['U.S.']
+    """
+    return list(dict.fromkeys(w.strip("’'") for phrase in name_phrases(text) for w in phrase.split()))
 
 
 def carried_terms(history: History) -> list[str]:

@@ -17,7 +17,7 @@ RGB = SHARED_DATA / "rgb-en-fact" / "en_fact.json"
 CI_GATES = ("--fail-under", "hit@5=0.9", "--fail-under", "mrr@10=0.8", "--fail-under", "evidence_recall=0.9",
             "--fail-under", "contains=0.85", "--fail-under", "assertions_passed=0.8",
             "--fail-under", "citation_precision=0.9", "--fail-under", "citation_recall=0.8",
-            "--fail-under", "supported=0.9", "--fail-under", "refusal_accuracy=0.4",
+            "--fail-under", "supported=0.9", "--fail-under", "refusal_accuracy=0.8",
             "--fail-over", "false_refusal=0.1")
 
 
