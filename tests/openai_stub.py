@@ -1,6 +1,7 @@
 """A loopback OpenAI-compatible chat server for tests: real HTTP and real SSE, scripted replies.
 
-It stands in for OpenAI / vLLM / Ollama at the network boundary, so the code under test (ChatOpenAI,
+It also answers POST /v1/embeddings (hashed bag-of-words vectors, 64 dims). It stands in for
+OpenAI / vLLM / Ollama at the network boundary, so the code under test (ChatOpenAI,
 the openai SDK, our error handling) runs unchanged. Use the `openai_stub` fixture from conftest.py:
 
     def test_something(openai_stub, settings):
@@ -95,6 +96,38 @@ class OpenAIStub:
         self._server.server_close()
 
 
+EMBEDDING_DIMS = 64
+
+
+def _bag_of_words(text: str) -> list[float]:
+    """A deterministic stand-in embedding: hashed word counts, L2-normalised (similar words, similar vectors)."""
+    import hashlib
+    import math
+
+    vec = [0.0] * EMBEDDING_DIMS
+    for word in text.lower().split():
+        vec[int(hashlib.md5(word.strip(".,;:!?\"'").encode()).hexdigest(), 16) % EMBEDDING_DIMS] += 1.0
+    norm = math.sqrt(sum(v * v for v in vec)) or 1.0
+    return [v / norm for v in vec]
+
+
+def _embeddings(body: dict) -> dict:
+    """An OpenAI `/embeddings` response, in the float or base64 encoding the client asked for."""
+    import base64
+    import struct
+
+    texts = body.get("input") or []
+    texts = [texts] if isinstance(texts, str) else texts
+    data = []
+    for i, text in enumerate(texts):
+        vec = _bag_of_words(text if isinstance(text, str) else " ".join(map(str, text)))
+        if body.get("encoding_format") == "base64":
+            vec = base64.b64encode(struct.pack(f"<{len(vec)}f", *vec)).decode()
+        data.append({"object": "embedding", "index": i, "embedding": vec})
+    return {"object": "list", "data": data, "model": body.get("model", "stub-embed"),
+            "usage": {"prompt_tokens": len(texts), "total_tokens": len(texts)}}
+
+
 def _handler_for(stub: OpenAIStub) -> type[BaseHTTPRequestHandler]:
     return type("Handler", (_ChatHandler,), {"stub": stub})
 
@@ -114,6 +147,10 @@ class _ChatHandler(BaseHTTPRequestHandler):
 
     def do_POST(self) -> None:
         body = json.loads(self.rfile.read(int(self.headers.get("Content-Length") or 0)) or b"{}")
+        if self.path.rstrip("/").endswith("/embeddings"):
+            self.stub.requests.append(body)
+            self._json(200, _embeddings(body))
+            return
         if not self.path.rstrip("/").endswith("/chat/completions"):
             self._json(404, _error(f"no route {self.path}", "invalid_request_error"))
             return

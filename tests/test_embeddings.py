@@ -52,3 +52,23 @@ def test_factory_picks_local_by_default_and_names_choices_for_unknown():
 
 def test_token_counts_use_the_model_tokenizer(embeddings):
     assert embeddings.count_tokens(["Hello world", ""]) == [2, 0]
+
+
+def test_openai_compatible_provider_embeds_over_http_and_guards_the_collection(openai_stub, settings):
+    from qa.embeddings import OpenAICompatibleEmbeddings
+    from qa.errors import EmbedderMismatchError
+    from qa.retrieve import make_retriever
+    from qa.store import open_lexical, open_store
+    from tests.conftest import make_indexer, seed_article
+
+    remote = settings.model_copy(update={"embedding_provider": "openai", "embedding_model": "stub-embed",
+                                         "openai_base_url": openai_stub.base_url, "llm_max_retries": 0})
+    embedder = make_embeddings(remote)
+    assert isinstance(embedder, OpenAICompatibleEmbeddings)
+    assert make_indexer(remote, embedder).ingest([seed_article()]).added == 1
+    assert openai_stub.requests and openai_stub.requests[0]["model"] == "stub-embed"
+    store = open_store(remote, embedder.identity)
+    hits = make_retriever(remote, store, open_lexical(remote), embedder).search("INF Treaty withdrawal", k=3)
+    assert "INF" in hits[0].chunk.text
+    with pytest.raises(EmbedderMismatchError, match="openai/stub-embed"):
+        open_store(remote, LocalEmbeddings.identity)
