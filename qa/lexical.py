@@ -28,6 +28,14 @@ CREATE VIRTUAL TABLE IF NOT EXISTS chunks USING fts5(
     title, text, chunk_id UNINDEXED, article_id UNINDEXED, outlet UNINDEXED, day UNINDEXED,
     tokenize = 'porter unicode61 remove_diacritics 2'
 );
+-- The filterable fields again, in a plain indexed table: picks the chunk ids a filter allows in
+-- milliseconds, which Chroma's own metadata filter takes ~300 ms to do at 100k chunks.
+CREATE TABLE IF NOT EXISTS chunk_meta (
+    chunk_id TEXT PRIMARY KEY, article_id TEXT NOT NULL, outlet TEXT NOT NULL, day INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS chunk_meta_article ON chunk_meta (article_id);
+CREATE INDEX IF NOT EXISTS chunk_meta_day ON chunk_meta (day);
+CREATE INDEX IF NOT EXISTS chunk_meta_outlet_day ON chunk_meta (outlet, day);
 """
 
 
@@ -54,23 +62,31 @@ class LexicalIndex:
         self.db.close()
 
     def count(self) -> int:
+        """Chunks indexed (0 for an index file from before chunk_meta existed: it gets rebuilt)."""
         with self.lock:
-            return self.db.execute("SELECT count(*) FROM chunks").fetchone()[0]
+            fts = self.db.execute("SELECT count(*) FROM chunks").fetchone()[0]
+            meta = self.db.execute("SELECT count(*) FROM chunk_meta").fetchone()[0]
+        return fts if fts == meta else 0
 
     def replace_article(self, article_id: str, chunks: Sequence[Chunk]) -> None:
         """Atomically replace all rows of one article."""
         with self.lock, self.db:
-            self.db.execute("DELETE FROM chunks WHERE article_id = ?", (article_id,))
+            self._delete(article_id)
             self._insert(chunks)
 
     def delete_article(self, article_id: str) -> None:
         with self.lock, self.db:
-            self.db.execute("DELETE FROM chunks WHERE article_id = ?", (article_id,))
+            self._delete(article_id)
+
+    def _delete(self, article_id: str) -> None:
+        self.db.execute("DELETE FROM chunks WHERE article_id = ?", (article_id,))
+        self.db.execute("DELETE FROM chunk_meta WHERE article_id = ?", (article_id,))
 
     def rebuild(self, chunks: Iterable[Chunk]) -> int:
         """Drop everything and index chunks; returns the number indexed."""
         with self.lock, self.db:
             self.db.execute("DELETE FROM chunks")
+            self.db.execute("DELETE FROM chunk_meta")
             batch: list[Chunk] = []
             for chunk in chunks:
                 batch.append(chunk)
@@ -86,6 +102,17 @@ class LexicalIndex:
             [(c.title, c.text, c.id, c.article_id, c.outlet.casefold(), day_number(c.published_at))
              for c in chunks],
         )
+        self.db.executemany(
+            "INSERT OR REPLACE INTO chunk_meta (chunk_id, article_id, outlet, day) VALUES (?,?,?,?)",
+            [(c.id, c.article_id, c.outlet.casefold(), day_number(c.published_at)) for c in chunks],
+        )
+
+    def ids_matching(self, filters: Filters, limit: int) -> list[str] | None:
+        """Ids of the chunks filters allow, or None when there are more than limit of them."""
+        sql, params = _add_filters("SELECT chunk_id FROM chunk_meta WHERE 1", [], filters, cast=False)
+        with self.lock:
+            rows = self.db.execute(sql + " LIMIT ?", [*params, limit + 1]).fetchall()
+        return None if len(rows) > limit else [r[0] for r in rows]
 
     def search(self, query: str, k: int, filters: Filters | None = None) -> list[tuple[str, float]]:
         """Best k (chunk_id, bm25 score) pairs for query, higher score = better."""
@@ -101,14 +128,16 @@ class LexicalIndex:
         return [(cid, float(score)) for cid, score in rows]
 
 
-def _add_filters(sql: str, params: list, filters: Filters | None) -> tuple[str, list]:
+def _add_filters(sql: str, params: list, filters: Filters | None, cast: bool = True) -> tuple[str, list]:
+    """Append the filters' conditions (cast: the FTS table stores `day` untyped)."""
     if filters is None or filters.empty:
         return sql, params
+    day = "CAST(day AS INTEGER)" if cast else "day"
     if filters.since:
-        sql += " AND CAST(day AS INTEGER) >= ?"
+        sql += f" AND {day} >= ?"
         params.append(int(filters.since.strftime("%Y%m%d")))
     if filters.until:
-        sql += " AND CAST(day AS INTEGER) BETWEEN 1 AND ?"
+        sql += f" AND {day} BETWEEN 1 AND ?"
         params.append(int(filters.until.strftime("%Y%m%d")))
     if filters.outlets:
         sql += " AND outlet IN (" + ",".join("?" * len(filters.outlets)) + ")"

@@ -10,15 +10,20 @@ everything). After fusion a per-article cap keeps one long article from crowding
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections.abc import Callable, Sequence
 from functools import cache
 
-from qa.errors import ConfigError, EmptyIndexError
+from qa.errors import ConfigError, EmptyIndexError, StoreError
 from qa.types import Chunk, Filters, SearchHit
 
+log = logging.getLogger(__name__)
+
 MODES = ("hybrid", "dense", "lexical")
+OVERFETCH = 8  # how much wider the unfiltered dense query is when filters are set (see `_dense`)
+MAX_FILTER_IDS = 10_000  # above this many allowed chunks, searching among their ids stops paying off
 
 
 def _day(value) -> int:
@@ -144,7 +149,26 @@ class HybridRetriever:
         return hits
 
     def _dense(self, query: str, filters: Filters | None) -> list[Chunk]:
+        """The nearest `candidates` chunks that pass filters.
+
+        Chroma's metadata pre-filter costs ~300 ms at 100k chunks. Two exact shortcuts avoid it: a
+        selective filter picks its chunk ids from the lexical index's indexed table (~5 ms) and Chroma
+        searches among those ids (~30 ms); a broad one filters a wider unfiltered query, which holds
+        every passing chunk nearer than the ones kept. The pre-filter is left for what falls between.
+        """
         vector = self.embeddings.embed_query(query)
+        if filters is None or filters.empty:
+            return [c for c, _ in self.store.query(vector, self.candidates)]
+        ids = self.lexical.ids_matching(filters, limit=MAX_FILTER_IDS)
+        if ids is not None:
+            try:
+                return [c for c, _ in self.store.query(vector, self.candidates, ids=ids)]
+            except StoreError:  # the lexical index lists a chunk the collection lacks (another writer)
+                log.info("lexical index out of step with the collection; filtering in Chroma instead")
+        wide = self.store.query(vector, self.candidates * OVERFETCH)
+        kept = [c for c, _ in wide if filters.allows(c)]
+        if len(kept) >= self.candidates or len(wide) < self.candidates * OVERFETCH:
+            return kept[: self.candidates]
         return [c for c, _ in self.store.query(vector, self.candidates, chroma_where(filters))]
 
     def _lexical(self, query: str, filters: Filters | None) -> list[str]:

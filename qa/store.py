@@ -143,14 +143,20 @@ class Store:
                  for cid, doc, meta in zip(got["ids"], got["documents"], got["metadatas"])}
         return [found[i] for i in ids if i in found]
 
-    def query(self, vector: Sequence[float], n: int, where: dict | None = None) -> list[tuple[Chunk, float]]:
-        """Nearest chunks to vector: (chunk, cosine similarity), best first."""
-        if n <= 0:
+    def query(self, vector: Sequence[float], n: int, where: dict | None = None,
+              ids: Sequence[str] | None = None) -> list[tuple[Chunk, float]]:
+        """Nearest chunks to vector: (chunk, cosine similarity), best first; optionally only among ids."""
+        if n <= 0 or ids is not None and not ids:
             return []  # (Chroma itself copes with n above the count and with an empty collection)
-        got = self.collection.query(
-            query_embeddings=[list(vector)], n_results=n, where=where or None,
-            include=["documents", "metadatas", "distances"],
-        )
+        try:
+            got = self.collection.query(
+                query_embeddings=[list(vector)], n_results=n, where=where or None,
+                ids=list(ids) if ids is not None else None, include=["documents", "metadatas", "distances"],
+            )
+        except Exception as exc:  # chromadb raises InternalError for an id it does not hold
+            if ids is None:
+                raise
+            raise StoreError(f"Collection {self.name!r} lacks some of the chunk ids asked for: {exc}") from exc
         return [
             (Chunk.from_record(cid, doc, meta), 1.0 - float(dist))
             for cid, doc, meta, dist in zip(

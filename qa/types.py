@@ -70,6 +70,19 @@ class Filters:
     def empty(self) -> bool:
         return self.since is None and self.until is None and not self.outlets
 
+    def allows(self, chunk: "Chunk") -> bool:
+        """Whether chunk passes, with the stores' semantics: a date bound excludes unknown dates.
+
+        >>> Filters(since=date(2018, 1, 1)).allows(Chunk("a:0", "a", 0, "", 0, 0, published_at=""))
+        False
+        """
+        day = day_number(chunk.published_at)
+        if self.since and not day >= int(self.since.strftime("%Y%m%d")):
+            return False
+        if self.until and not 0 < day <= int(self.until.strftime("%Y%m%d")):
+            return False
+        return not self.outlets or chunk.outlet.casefold() in {o.casefold() for o in self.outlets}
+
 
 @dataclass(frozen=True)
 class SearchHit:

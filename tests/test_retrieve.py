@@ -275,3 +275,36 @@ def test_cli_help_teaches_with_examples():
 
     result = CliRunner().invoke(search, ["--help"])
     assert "Examples:" in result.output and "--source TASS" in result.output and "YYYY-MM-DD" in result.output
+
+
+@pytest.mark.parametrize("filters", [
+    Filters(outlets=("Reuters",)), Filters(outlets=("TASS", "AP")), Filters(since=date(2019, 1, 1)),
+    Filters(until=date(2019, 12, 31)), Filters(since=date(2030, 1, 1)),
+], ids=["rare-outlet", "two-outlets", "since", "until", "nothing"])
+@pytest.mark.parametrize("candidates", [1, 2, 30], ids=lambda n: f"candidates={n}")
+@pytest.mark.parametrize("max_ids", [0, 10_000], ids=["wide-or-where", "by-ids"])
+def test_filtered_dense_shortcuts_equal_chromas_own_filter(news_retriever, embeddings, filters, candidates,
+                                                           max_ids, monkeypatch):
+    """Searching among allowed ids, or filtering a wider unfiltered query, must give exactly what
+    Chroma's where-filter gives."""
+    monkeypatch.setattr("qa.retrieve.MAX_FILTER_IDS", max_ids)
+    retriever = news_retriever
+    saved, retriever.candidates = retriever.candidates, candidates
+    try:
+        got = [c.id for c in retriever._dense("INF Treaty withdrawal", filters)]
+    finally:
+        retriever.candidates = saved
+    vector = embeddings.embed_query("INF Treaty withdrawal")
+    expected = [c.id for c, _ in retriever.store.query(vector, candidates, chroma_where(filters))]
+    assert got == expected
+
+
+def test_filtered_search_survives_a_lexical_index_listing_chunks_the_collection_lacks(settings, embeddings):
+    """Another writer may have deleted from the collection: the ids shortcut falls back to Chroma's filter."""
+    indexer = make_indexer(settings, embeddings)
+    indexer.ingest([dated_seed(), *OTHER_ARTICLES])
+    ghost = OTHER_ARTICLES[0]
+    indexer.store.delete_article(ghost.id)  # gone from Chroma, still in the lexical index
+    retriever = retriever_for(settings, embeddings, _checked_at=float("inf"))  # no consistency re-check
+    hits = retriever.search("INF Treaty", filters=Filters(since=date(2018, 1, 1)), mode="dense")
+    assert hits and all(h.chunk.article_id != ghost.id for h in hits)
