@@ -12,6 +12,8 @@ from typing import Literal
 from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from qa.errors import ConfigError
+
 
 class Settings(BaseSettings):
     """All newsqa settings. Env names are `NEWSQA_<FIELD>` unless an alias says otherwise."""
@@ -97,5 +99,23 @@ class Settings(BaseSettings):
 
 
 def get_settings(**overrides) -> Settings:
-    """Read settings from the environment and `.env` (call at start-up, not at import)."""
-    return Settings(**overrides)
+    """Read settings from the environment and `.env` (call at start-up, not at import).
+
+    An invalid value raises ConfigError naming the variable, e.g.
+    "NEWSQA_TOP_K=many: Input should be a valid integer".
+    """
+    from pydantic import ValidationError
+
+    try:
+        return Settings(**overrides)
+    except ValidationError as exc:
+        problems = "; ".join(_describe(err) for err in exc.errors())
+        raise ConfigError(f"Invalid setting: {problems}. See .env.example for every setting.") from None
+
+
+def _describe(err: dict) -> str:
+    field = str(err["loc"][0]) if err.get("loc") else "?"
+    info = Settings.model_fields.get(field)
+    alias = info.validation_alias if info is not None else None
+    name = alias.choices[0] if alias is not None else f"NEWSQA_{field.upper()}"
+    return f"{name}={err.get('input')!s}: {err['msg']}"

@@ -57,3 +57,14 @@ def test_invalid_value_is_rejected_with_the_field_name():
 def test_secrets_are_not_shown_in_repr(monkeypatch):
     monkeypatch.setenv("OPENAI_API_KEY", "sk-very-secret")
     assert "sk-very-secret" not in repr(get_settings())
+
+
+def test_invalid_environment_value_is_one_readable_line_from_the_cli(monkeypatch):
+    from click.testing import CliRunner
+
+    from ui.cli import cli
+
+    monkeypatch.setenv("NEWSQA_TOP_K", "many")
+    result = CliRunner().invoke(cli, ["stats"])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert result.output.startswith("Error: Invalid setting: NEWSQA_TOP_K=many:")
