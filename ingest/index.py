@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -57,6 +58,20 @@ def passage_text(chunk: Chunk) -> str:
     return f"{chunk.title}\n{chunk.text}" if chunk.title and chunk.index == 0 else chunk.text
 
 
+@dataclass
+class _Run:
+    """The state of one `Indexer.ingest` call (kept off the Indexer: runs may overlap in the web app)."""
+
+    states: dict[str, ArticleState]
+    report: IngestReport = field(default_factory=IngestReport)
+    seen: dict[str, str] = field(default_factory=dict)  # article id -> source, this run
+    added: set[str] = field(default_factory=set)  # ids new to the store this run
+    pending: list[tuple[Article, list[Chunk], bool]] = field(default_factory=list)  # (article, chunks, existed)
+
+    def pending_chunks(self) -> int:
+        return sum(len(chunks) for _, chunks, _ in self.pending)
+
+
 class Indexer:
     """Writes articles into one Store and its LexicalIndex, batching the embedding work."""
 
@@ -69,31 +84,27 @@ class Indexer:
     def ingest(self, items: Iterable[Article | Skip], *, prune: bool = False,
                progress: Progress | None = None) -> IngestReport:
         """Index every Article in items, record every Skip; with prune, remove vanished articles."""
-        report, states = IngestReport(), self.store.articles()
-        self._added: set[str] = set()
-        seen: dict[str, str] = {}  # article id -> source, this run
-        pending: list[tuple[Article, list[Chunk], bool]] = []
+        run = _Run(self.store.articles())
         for n, item in enumerate(items, 1):
             if isinstance(item, Skip):
-                report.skipped.append(item)
+                run.report.skipped.append(item)
             else:
-                self._consider(_with_resolved_source(item), states, seen, pending, report)
-            if sum(len(c) for _, c, _ in pending) >= self.batch_chunks:
-                self._flush(pending, states, report)
+                self._consider(_with_resolved_source(item), run)
+            if run.pending_chunks() >= self.batch_chunks:
+                self._flush(run)
             if progress:
-                progress(n, report.chunks + sum(len(c) for _, c, _ in pending))
-        self._flush(pending, states, report)
-        self._retire(states, seen, report, prune)
-        return report
+                progress(n, run.report.chunks + run.pending_chunks())
+        self._flush(run)
+        self._retire(run, prune)
+        return run.report
 
-    def _consider(self, article: Article, states: dict[str, ArticleState], seen: dict[str, str],
-                  pending: list, report: IngestReport) -> None:
-        aid = article.id
-        if aid in seen:
-            report.skipped.append(Skip(article.source, f"duplicate of an article already read from {seen[aid]}"))
+    def _consider(self, article: Article, run: _Run) -> None:
+        aid, report = article.id, run.report
+        if aid in run.seen:
+            report.skipped.append(Skip(article.source, f"duplicate of an article already read from {run.seen[aid]}"))
             return
-        seen[aid] = article.source
-        state = states.get(aid)
+        run.seen[aid] = article.source
+        state = run.states.get(aid)
         if state is not None and state.is_complete(article.content_hash):
             report.unchanged += 1
             return
@@ -101,43 +112,47 @@ class Indexer:
         if not chunks:
             report.skipped.append(Skip(article.source, "no text left after cleaning"))
             return
-        pending.append((article, chunks, state is not None))
+        run.pending.append((article, chunks, state is not None))
 
-    def _flush(self, pending: list, states: dict[str, ArticleState], report: IngestReport) -> None:
-        if not pending:
+    def _flush(self, run: _Run) -> None:
+        if not run.pending:
             return
-        all_chunks = [c for _, chunks, _ in pending for c in chunks]
+        all_chunks = [c for _, chunks, _ in run.pending for c in chunks]
         vectors = self.embeddings.embed_array([passage_text(c) for c in all_chunks])
-        for article, chunks, _ in pending:
+        for article, chunks, _ in run.pending:
             self.lexical.replace_article(article.id, chunks)
-        self.store.upsert_many([chunks for _, chunks, _ in pending], vectors)
-        for article, chunks, existed in pending:
+        self.store.upsert_many([chunks for _, chunks, _ in run.pending], vectors)
+        for article, chunks, existed in run.pending:
             if existed:
                 self.store.delete_article(article.id, keep_below=len(chunks))
-                report.updated += 1
+                run.report.updated += 1
             else:
-                report.added += 1
-                self._added.add(article.id)
-            states[article.id] = ArticleState({article.content_hash}, {article.source}, {article.url},
-                                              set(range(len(chunks))), len(chunks))
-        report.chunks += len(all_chunks)
-        pending.clear()
+                run.report.added += 1
+                run.added.add(article.id)
+            run.states[article.id] = ArticleState({article.content_hash}, {article.source}, {article.url},
+                                                  set(range(len(chunks))), len(chunks))
+        run.report.chunks += len(all_chunks)
+        run.pending.clear()
 
-    def _retire(self, states: dict[str, ArticleState], seen: dict[str, str], report: IngestReport,
-                prune: bool) -> None:
+    def _retire(self, run: _Run, prune: bool) -> None:
         """Remove articles a re-read source no longer yields (an edited file replaces its article);
         with prune, also those whose source file is gone.
 
         A source with any skipped record this run is left alone: a parse error must not delete data.
         """
+        states, seen, report = run.states, run.seen, run.report
         reread = set(seen.values()) - {_source_file(s.source) for s in report.skipped}
-        added_from = {src for aid, src in seen.items() if aid in self._added}
+        # An old article retired by a source that also yielded a new one counts as that one's update.
+        new_from = Counter(src for aid, src in seen.items() if aid in run.added)
         for aid, st in list(states.items()):
             files = {s for s in st.sources if s and not is_url(s)}
             if aid in seen or not files:
                 continue
             if files <= reread:
-                replaced = bool(files & added_from)
+                source = next((f for f in files if new_from[f] > 0), None)
+                replaced = source is not None
+                if replaced:
+                    new_from[source] -= 1
                 report.updated, report.added = report.updated + replaced, report.added - replaced
                 report.removed += not replaced
             elif prune and not any(Path(f).exists() for f in files):

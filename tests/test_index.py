@@ -180,3 +180,15 @@ def test_unreachable_chroma_server_is_a_readable_error(tmp_path, embeddings):
     settings = Settings(_env_file=None, data_dir=tmp_path, chroma_host="127.0.0.1", chroma_port=_free_port())
     with pytest.raises(StoreError, match="Chroma"):
         open_store(settings, embeddings.identity)
+
+
+def test_export_that_shrinks_counts_each_article_once(settings, embeddings, tmp_path):
+    """A re-read export with 1 new and 2 vanished records: one update and one removal, never negative."""
+    indexer = make_indexer(settings, embeddings)
+    source = str(tmp_path / "export.jsonl")
+    old = [Article(text=f"Old story {i} about harbours.", source=source) for i in range(2)]
+    indexer.ingest(old)
+    report = indexer.ingest([Article(text="A new story about railways.", source=source)])
+    assert (report.added, report.updated, report.removed) == (0, 1, 1)
+    assert indexer.store.stats()["articles"] == 1
+    assert_consistent(indexer)
