@@ -6,31 +6,18 @@ import json
 import re
 from datetime import date
 
-import click
 import pytest
-from click.testing import CliRunner
 
 from ingest.article import Article
-from qa.answer import Answerer, build_answerer
+from qa.answer import Answerer
 from qa.errors import EmptyIndexError
 from qa.eval_sets import read_question_set
 from qa.evaluate import history_of
 from qa.evidence import Evidence
 from qa.extractive import abstention, missing_terms
-from qa.retrieve import make_retriever
-from qa.store import open_lexical, open_store
 from qa.types import Answer, Chunk, Filters, SearchHit
 from tests.conftest import SAMPLES, make_indexer, seed_article
-from ui.cli import NewsqaGroup
-from ui.commands_ask import ask
-
-INF = "What did Russia and Cuba say about the INF Treaty?"
-
-
-def answerer_for(settings, embeddings) -> Answerer:
-    store = open_store(settings, embeddings.identity)
-    retriever = make_retriever(settings, store, open_lexical(settings), embeddings)
-    return build_answerer(settings, retriever, embeddings)
+from tests.helpers import INF, answerer_for, run_ask
 
 
 @pytest.fixture(scope="module")
@@ -197,15 +184,6 @@ def test_standalone_question_is_not_rewritten(two_articles):
 
 
 # --- newsqa ask ----------------------------------------------------------------------------------
-def run_ask(settings, *args: str):
-    @click.group(cls=NewsqaGroup)
-    def group() -> None:
-        """Stand-in for ui.cli's group (same error handling)."""
-
-    group.add_command(ask)
-    return CliRunner().invoke(group, ["ask", *args], obj=settings)
-
-
 def test_cli_ask_prints_answer_and_numbered_sources(sample_settings):
     result = run_ask(sample_settings, INF)
     assert result.exit_code == 0, result.output

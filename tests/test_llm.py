@@ -12,36 +12,13 @@ from qa.errors import LLMError
 from qa.llm import make_chat_model
 from qa.types import Answer
 from tests.conftest import make_indexer, seed_article
+from tests.helpers import INF, REGRET, URGE, answerer_for, citing, llm_settings, run_ask
 from tests.openai_stub import refused_url
-from tests.test_answer import answerer_for, run_ask
-
-INF = "What did Russia and Cuba say about the INF Treaty?"
-REGRET, URGE = "deep regret", "urge the United States"
-
-
-def llm_settings(base, url: str, **extra):
-    return base.model_copy(update={"openai_base_url": url, "llm_max_retries": 0, "llm_timeout": 2.0,
-                                   "llm_model": "stub-model", **extra})
 
 
 @pytest.fixture
 def llm(sample_settings, embeddings, openai_stub):
     return answerer_for(llm_settings(sample_settings, openai_stub.base_url), embeddings)
-
-
-def passage_number(body: dict, phrase: str) -> int:
-    """The number the prompt gave the passage containing phrase."""
-    user = body["messages"][-1]["content"]
-    parts = re.split(r"^\[(\d+)\] ", user, flags=re.M)  # [before, n1, passage1, n2, passage2, ...]
-    for number, block in zip(parts[1::2], parts[2::2]):
-        if phrase in block:
-            return int(number)
-    raise AssertionError(f"{phrase!r} not in any passage")
-
-
-def citing(*claims: tuple[str, str]):
-    """A stub reply: each (sentence, phrase) becomes 'sentence [n].', n = the passage holding phrase."""
-    return lambda body: " ".join(f"{text} [{passage_number(body, phrase)}]." for text, phrase in claims)
 
 
 def test_valid_citations_are_checked_renumbered_and_listed(llm, openai_stub):

@@ -21,7 +21,7 @@ from qa.retrieve import make_retriever
 from qa.types import Answer, Citation, Sentence
 from tests.conftest import SAMPLES, SEED
 from tests.openai_stub import refused_url
-from tests.test_llm import REGRET, URGE, citing, llm_settings
+from tests.helpers import REGRET, URGE, citing, llm_settings
 from ui.context import Library
 
 gradio_client = pytest.importorskip("gradio_client")

@@ -1,0 +1,56 @@
+"""Helpers shared by the answering, LLM and web tests (fixtures live in conftest.py)."""
+
+from __future__ import annotations
+
+import re
+
+import click
+from click.testing import CliRunner
+
+from qa.answer import Answerer, build_answerer
+from qa.retrieve import make_retriever
+from qa.store import open_lexical, open_store
+
+INF = "What did Russia and Cuba say about the INF Treaty?"
+REGRET, URGE = "deep regret", "urge the United States"
+
+
+def answerer_for(settings, embeddings) -> Answerer:
+    """The Answerer the front ends build for settings, reusing the session's embedder."""
+    store = open_store(settings, embeddings.identity)
+    retriever = make_retriever(settings, store, open_lexical(settings), embeddings)
+    return build_answerer(settings, retriever, embeddings)
+
+
+def llm_settings(base, url: str, **extra):
+    """base pointed at an OpenAI-compatible endpoint, with no retries and a short timeout."""
+    return base.model_copy(update={"openai_base_url": url, "llm_max_retries": 0, "llm_timeout": 2.0,
+                                   "llm_model": "stub-model", **extra})
+
+
+def passage_number(body: dict, phrase: str) -> int:
+    """The number the prompt gave the passage containing phrase."""
+    user = body["messages"][-1]["content"]
+    parts = re.split(r"^\[(\d+)\] ", user, flags=re.M)  # [before, n1, passage1, n2, passage2, ...]
+    for number, block in zip(parts[1::2], parts[2::2]):
+        if phrase in block:
+            return int(number)
+    raise AssertionError(f"{phrase!r} not in any passage")
+
+
+def citing(*claims: tuple[str, str]):
+    """A stub reply: each (sentence, phrase) becomes 'sentence [n].', n = the passage holding phrase."""
+    return lambda body: " ".join(f"{text} [{passage_number(body, phrase)}]." for text, phrase in claims)
+
+
+def run_ask(settings, *args: str):
+    """`newsqa ask ARGS` with settings as the context object, through the CLI's error handling."""
+    from ui.cli import NewsqaGroup
+    from ui.commands_ask import ask
+
+    @click.group(cls=NewsqaGroup)
+    def group() -> None:
+        """Stand-in for ui.cli's group (same error handling)."""
+
+    group.add_command(ask)
+    return CliRunner().invoke(group, ["ask", *args], obj=settings)
