@@ -31,10 +31,13 @@ def cli(ctx: click.Context) -> None:
 
     \b
     Quick start:
-      newsqa ingest samples/           # index the bundled sample article
-      newsqa stats                      # what is indexed
+      newsqa ingest samples/            # index the bundled sample article
+      newsqa ask "What did Russia and Cuba say about the INF Treaty?"
+      newsqa web                        # the chat on http://127.0.0.1:7860
     Settings come from the environment and .env (see .env.example), e.g.
       NEWSQA_DATA_DIR=/srv/news newsqa ingest exports/
+      OPENAI_BASE_URL=http://127.0.0.1:8001/v1 newsqa ask "..."   # answers by your LLM
+    Every command has --help with examples.
     """
     ctx.obj = get_settings()
 
