@@ -46,7 +46,7 @@ def slack(settings, http: bool, host: str, port: int) -> None:
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     library = Library(settings)
-    if not library.store.stats()["articles"]:
+    if not library.store.count():
         click.echo("warning: nothing is indexed yet, so the bot will say so; run `newsqa ingest` first.", err=True)
     app = build_slack_app(settings, library.answerer, FeedbackStore(feedback_path(settings.data_dir)))
     if http:
