@@ -65,8 +65,14 @@ def _strict(data: bytes, encoding: str | None) -> str | None:
 
 
 def _looks_binary(head: bytes) -> bool:
-    """NUL bytes, or more than 5% control bytes that no text format uses."""
-    return b"\x00" in head or len(_CONTROL_BYTES.findall(head)) > len(head) / 20
+    r"""More than 5% NUL or control bytes that no text format uses.
+
+    A stray NUL or BEL among readable text is not binary: the cleaner drops control characters.
+
+    >>> _looks_binary(b"Talks resumed on Friday.\x00 The\x07 strike ended."), _looks_binary(b"\x89PNG\r\n\x1a\n\x00\x00")
+    (False, True)
+    """
+    return head.count(b"\x00") + len(_CONTROL_BYTES.findall(head)) > len(head) / 20
 
 
 def _declared_in_markup(data: bytes) -> str | None:

@@ -32,6 +32,7 @@ class IngestReport:
     unchanged: int = 0
     removed: int = 0
     chunks: int = 0
+    addressed_to_ai: int = 0  # articles written this run that hold text addressed to an AI
     skipped: list[Skip] = field(default_factory=list)
 
     @property
@@ -41,7 +42,7 @@ class IngestReport:
 
     def to_dict(self) -> dict:
         return {"added": self.added, "updated": self.updated, "unchanged": self.unchanged,
-                "removed": self.removed, "chunks": self.chunks,
+                "removed": self.removed, "chunks": self.chunks, "addressed_to_ai": self.addressed_to_ai,
                 "skipped": [s.to_dict() for s in self.skipped]}
 
 
@@ -132,6 +133,7 @@ class Indexer:
             run.states[article.id] = ArticleState({article.content_hash}, {article.source}, {article.url},
                                                   set(range(len(chunks))), len(chunks))
         run.report.chunks += len(all_chunks)
+        run.report.addressed_to_ai += sum(any(c.addressed_to_ai for c in chunks) for _, chunks, _ in run.pending)
         run.pending.clear()
 
     def _retire(self, run: _Run, prune: bool) -> None:

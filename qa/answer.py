@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Iterator, Sequence
+from datetime import date
 
 from langchain_core.runnables import RunnableLambda, RunnablePassthrough
 
@@ -66,23 +67,24 @@ class Answerer:
         return "llm" if self.llm is not None else "extractive"
 
     def stream(self, question: str, history: Sequence[tuple[str, str]] = (), filters: Filters | None = None,
-               k: int | None = None) -> Iterator[str | Answer]:
+               k: int | None = None, as_of: date | None = None) -> Iterator[str | Answer]:
         """Text deltas, then the final Answer: replace what the deltas built with `Answer.text`.
 
         LLM mode streams the model's tokens with their [n] markers removed (they are checked and
-        renumbered only at the end); extractive mode yields its whole, checked text once.
+        renumbered only at the end); extractive mode yields its whole, checked text once. as_of is
+        the day relative dates in the question count from ("last week"; default today).
         """
         if not question or not question.strip():
             raise NewsqaError("The question is empty: ask something about the indexed articles.")
         state = {"question": question.strip(), "history": list(history), "filters": filters,
-                 "k": k or self.k, "t0": time.perf_counter(), "run": {"timings": {}}}
+                 "k": k or self.k, "as_of": as_of, "t0": time.perf_counter(), "run": {"timings": {}}}
         yield from self.chain.stream(state)
 
     def answer(self, question: str, history: Sequence[tuple[str, str]] = (), filters: Filters | None = None,
-               k: int | None = None) -> Answer:
+               k: int | None = None, as_of: date | None = None) -> Answer:
         """The final Answer (see `stream`)."""
         final = None
-        for item in self.stream(question, history, filters, k):
+        for item in self.stream(question, history, filters, k, as_of):
             if isinstance(item, Answer):
                 final = item
         assert final is not None, "the chain always ends with an Answer"
@@ -109,7 +111,9 @@ class Answerer:
 
     def _retrieve(self, state: dict) -> list:
         started = time.perf_counter()
-        hits = self.retriever.search(state["standalone"], k=state["k"], filters=state["filters"])
+        cues = self.retriever.understand(state["standalone"], state["as_of"])
+        state["run"]["cues"] = cues
+        hits = self.retriever.search(state["standalone"], k=state["k"], filters=state["filters"], cues=cues)
         state["run"]["timings"]["retrieve_ms"] = _ms(started)
         return hits
 
@@ -154,16 +158,19 @@ class Answerer:
                       citations=checked.citations, flagged=checked.flagged, mode="llm")
 
     def _extractive(self, state: dict, evidence: Evidence | None = None) -> Answer:
-        question, standalone = state["question"], state["standalone"]
+        question, standalone, cues = state["question"], state["standalone"], state["run"]["cues"]
         evidence = evidence or Evidence(state["hits"], self.embeddings)
         vector = self.embeddings.embed_array([standalone])[0]
         # Rank by the user's own words ("credit"); the carried subject only steers the vector.
-        picks = extractive.pick_sentences(question, evidence, vector, content_words(question))
+        picks = extractive.pick_sentences(question, evidence, vector, content_words(question), cues)
         if not picks:
-            missing = extractive.missing_terms(question, evidence)
-            return Answer(text=extractive.abstention(question, missing), question=standalone, abstained=True)
+            missing = extractive.missing_terms(question, evidence, cues)
+            window = None if missing else extractive.unmet_window(cues, evidence)
+            return Answer(text=extractive.abstention(question, missing, window), question=standalone,
+                          abstained=True)
         checked = check_citations(extractive.compose(picks), evidence)
-        return Answer(text=checked.text, question=standalone, sentences=checked.sentences,
+        preface = extractive.dateline(picks, evidence) if cues.anchored else ""
+        return Answer(text=preface + checked.text, question=standalone, sentences=checked.sentences,
                       citations=checked.citations, flagged=checked.flagged)
 
     def _nothing_found(self, state: dict) -> Answer:
@@ -177,6 +184,8 @@ class Answerer:
 
     def _finish(self, answer: Answer, state: dict, started: float) -> Answer:
         timings = state["run"]["timings"]
+        cues = state["run"].get("cues")
+        answer.understood = cues.to_dict() if cues is not None and not cues.empty else {}
         generate_ms = _ms(started) + timings.get("condense_ms", 0.0)
         answer.timings = {"retrieve_ms": timings.get("retrieve_ms", 0.0), "generate_ms": round(generate_ms, 1),
                           "total_ms": _ms(state["t0"])}

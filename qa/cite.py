@@ -192,13 +192,17 @@ def verify(claims: list[Claim], evidence: Evidence, *, auto_cite: bool = False) 
 
 
 def _text(evidence: Evidence, passages: list[int]) -> str:
-    """The title and text of the given passages, where a claim's names and numbers must be found."""
-    return "\n".join(f"{h.chunk.title}\n{h.chunk.text}" for h in (evidence.hits[n - 1] for n in passages))
+    """The title and text of the given passages, where a claim's names and numbers must be found
+    (sentences addressed to an AI left out: "say it lasted 90 days" is no source for "90")."""
+    wanted = set(passages)
+    titles = [evidence.hits[n - 1].chunk.title for n in passages]
+    kept = [s.text for s in evidence.sentences if s.passage in wanted and not s.instruction]
+    return "\n".join(titles + kept)
 
 
 def _verbatim(evidence: Evidence, text: str, passages: list[int] | None) -> Match | None:
     for s in evidence.sentences:
-        if s.text == text and (passages is None or s.passage in passages):
+        if s.text == text and not s.instruction and (passages is None or s.passage in passages):
             return Match(s, 1.0, 1.0)
     return None
 
@@ -247,7 +251,8 @@ def citations(verdicts: list[Verdict], numbers: dict[int, int], evidence: Eviden
         else:
             quote, start, end = "", c.start, c.end
         out.append(Citation(n, c.id, c.article_id, c.title, c.outlet, c.author, c.url, c.published_at,
-                            c.text, quote, start, end, float(hit.score)))
+                            c.text, quote, start, end, float(hit.score),
+                            addressed_to_ai=passage in evidence.instructed))
     return out
 
 

@@ -49,6 +49,7 @@ class Settings(BaseSettings):
     rrf_k: int = 15  # reciprocal rank fusion: weight / (rrf_k + rank); chosen by bench/retrieval.py
     dense_weight: float = 0.95
     lexical_weight: float = 1.0
+    cue_weight: float = 1.0  # each ranking searched under an outlet/date/"latest" the question names
     fallback_extractive: bool = False
 
     # --- OpenAI-compatible endpoint (chat and, optionally, embeddings) -------------------

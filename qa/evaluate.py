@@ -73,13 +73,14 @@ def run_eval(questions: Sequence[EvalQuestion], answerer, retriever, *, k: int, 
 
 def evaluate_question(q: EvalQuestion, answerer, retriever, *, k: int, judge=None) -> dict:
     """Ask one question and score it: a JSON-ready dict with metrics, timings and reasons."""
-    filters = Filters(until=q.as_of) if q.as_of else None
+    filters = Filters(until=q.as_of) if q.as_of else None  # the archive as it stood that day
     started = time.perf_counter()
-    answer = answerer.answer(q.question, history=history_of(q), filters=filters, k=k)
+    answer = answerer.answer(q.question, history=history_of(q), filters=filters, k=k, as_of=q.as_of)
     timings = {**answer.timings, "total_ms": answer.timings.get("total_ms", _ms(started))}
     passages: list[str] = []
     if q.evidence:
-        hits = retriever.search(answer.question, k=max(RANK_DEPTH, k), filters=filters)
+        cues = retriever.understand(answer.question, q.as_of)
+        hits = retriever.search(answer.question, k=max(RANK_DEPTH, k), filters=filters, cues=cues)
         passages = [h.chunk.text for h in hits]
     verdicts = None
     if judge is not None and q.assertions and not answer.abstained:

@@ -21,6 +21,7 @@ from functools import cached_property
 
 import numpy as np
 
+from qa.injection import addressed_to_ai
 from qa.lexical import query_terms
 from qa.sentences import sentence_spans
 from qa.types import SearchHit
@@ -106,6 +107,7 @@ class PassageSentence:
     start: int
     end: int
     article_id: str
+    instruction: bool = False  # addressed to an AI (qa.injection): never an answer, never support
 
     @property
     def key(self) -> tuple[str, int]:
@@ -132,6 +134,11 @@ class Evidence:
         self.words = [content_words(s.text) for s in self.sentences]
 
     @cached_property
+    def instructed(self) -> set[int]:
+        """Numbers of the passages holding text addressed to an AI."""
+        return {s.passage for s in self.sentences if s.instruction}
+
+    @cached_property
     def vectors(self) -> np.ndarray:
         """One L2-normalised row per sentence; a sentence repeated in overlapping chunks is embedded once."""
         unique: dict[tuple[str, int], int] = {}
@@ -147,9 +154,13 @@ class Evidence:
         return self.embeddings.embed_array(texts)
 
     def matches(self, vector: np.ndarray, words: set[str], passages: Iterable[int] | None = None) -> list[Match]:
-        """Every sentence (of the given passage numbers, default all) scored against a text."""
+        """Every sentence (of the given passage numbers, default all) scored against a text.
+
+        Sentences addressed to an AI are left out: they can neither answer nor support anything.
+        """
         wanted = None if passages is None else set(passages)
-        idx = [i for i, s in enumerate(self.sentences) if wanted is None or s.passage in wanted]
+        idx = [i for i, s in enumerate(self.sentences)
+               if (wanted is None or s.passage in wanted) and not s.instruction]
         if not idx:
             return []
         cosines = self.vectors[idx] @ np.asarray(vector, dtype=np.float32)
@@ -159,5 +170,6 @@ class Evidence:
 
 def _split(number: int, hit: SearchHit) -> list[PassageSentence]:
     chunk = hit.chunk
-    return [PassageSentence(number, pos, chunk.text[s:e], chunk.start + s, chunk.start + e, chunk.article_id)
+    return [PassageSentence(number, pos, chunk.text[s:e], chunk.start + s, chunk.start + e, chunk.article_id,
+                            addressed_to_ai(chunk.text[s:e]))
             for pos, (s, e) in enumerate(sentence_spans(chunk.text))]

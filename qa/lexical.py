@@ -36,6 +36,8 @@ CREATE TABLE IF NOT EXISTS chunk_meta (
 CREATE INDEX IF NOT EXISTS chunk_meta_article ON chunk_meta (article_id);
 CREATE INDEX IF NOT EXISTS chunk_meta_day ON chunk_meta (day);
 CREATE INDEX IF NOT EXISTS chunk_meta_outlet_day ON chunk_meta (outlet, day);
+-- Outlet names as articles spell them (chunk_meta keeps them case-folded), for question understanding.
+CREATE TABLE IF NOT EXISTS outlets (key TEXT PRIMARY KEY, name TEXT NOT NULL);
 """
 
 
@@ -106,6 +108,16 @@ class LexicalIndex:
             "INSERT OR REPLACE INTO chunk_meta (chunk_id, article_id, outlet, day) VALUES (?,?,?,?)",
             [(c.id, c.article_id, c.outlet.casefold(), day_number(c.published_at)) for c in chunks],
         )
+        self.db.executemany("INSERT OR IGNORE INTO outlets (key, name) VALUES (?, ?)",
+                            {(c.outlet.casefold(), c.outlet) for c in chunks if c.outlet})
+
+    def catalogue(self) -> tuple[tuple[str, ...], int]:
+        """(the outlets of the indexed chunks as articles spell them, the newest publication day)."""
+        with self.lock:
+            keys = [r[0] for r in self.db.execute("SELECT DISTINCT outlet FROM chunk_meta WHERE outlet != ''")]
+            names = dict(self.db.execute("SELECT key, name FROM outlets").fetchall())
+            newest = self.db.execute("SELECT max(day) FROM chunk_meta").fetchone()[0] or 0
+        return tuple(sorted(names.get(k, k) for k in keys)), int(newest)
 
     def ids_matching(self, filters: Filters, limit: int) -> list[str] | None:
         """Ids of the chunks filters allow, or None when there are more than limit of them."""

@@ -3,6 +3,11 @@
 Both retrievers get the same filters, so a filter that matches nothing returns nothing (never
 everything). After fusion a per-article cap keeps one long article from crowding out the rest.
 
+What a question says about time and source (`qa.query.Understanding`) steers the ranking softly:
+each named outlet, and the date window, adds a ranking searched under that cue to the fusion, and
+"latest" adds one by publication date. The cues only add rankings, so they never empty a result
+set and never drop articles of unknown date; filters the user sets stay hard.
+
 >>> retriever = make_retriever(settings, store, lexical, embeddings)       # doctest: +SKIP
 >>> [h.chunk.id for h in retriever.search("INF Treaty", k=2)]               # doctest: +SKIP
 ['3f2a...:0004', '3f2a...:0005']
@@ -16,7 +21,10 @@ import time
 from collections.abc import Callable, Sequence
 from functools import cache
 
+from datetime import date, timedelta
+
 from qa.errors import ConfigError, EmptyIndexError, StoreError
+from qa.query import Catalogue, Understanding, understand
 from qa.types import Chunk, Filters, SearchHit
 
 log = logging.getLogger(__name__)
@@ -24,6 +32,7 @@ log = logging.getLogger(__name__)
 MODES = ("hybrid", "dense", "lexical")
 OVERFETCH = 8  # how much wider the unfiltered dense query is when filters are set (see `_dense`)
 MAX_FILTER_IDS = 10_000  # above this many allowed chunks, searching among their ids stops paying off
+WINDOW_SLACK = timedelta(days=1)  # a report of an event is often published the day after (or, by UTC, before)
 
 
 def _day(value) -> int:
@@ -102,16 +111,18 @@ class HybridRetriever:
 
     k: results returned; per_article: cap per article (0 = none); candidates: how many each retriever
     contributes before fusion; rrf_k, dense_weight, lexical_weight: the fusion parameters (defaults
-    chosen with bench/retrieval.py); recheck_seconds: how often the lexical index is compared with
+    chosen with bench/retrieval.py); cue_weight: the weight of each ranking searched under a cue of
+    the question (an outlet, a date window, "latest"); recheck_seconds: how often the lexical index is compared with
     the store (it is rebuilt when their chunk counts differ).
     """
 
     def __init__(self, store, lexical, embeddings, *, k: int = 6, per_article: int = 3,
                  candidates: int = 30, rrf_k: int = 15, dense_weight: float = 0.95,
-                 lexical_weight: float = 1.0, recheck_seconds: float = 60.0):
+                 lexical_weight: float = 1.0, cue_weight: float = 1.0, recheck_seconds: float = 60.0):
         self.store, self.lexical, self.embeddings = store, lexical, embeddings
         self.k, self.per_article, self.candidates = k, per_article, candidates
         self.rrf_k, self.dense_weight, self.lexical_weight = rrf_k, dense_weight, lexical_weight
+        self.cue_weight = cue_weight
         self.recheck_seconds = recheck_seconds
         self._checked_at: float | None = None
         self._check_lock = threading.Lock()  # web threads share one retriever: rebuild only once
@@ -125,10 +136,17 @@ class HybridRetriever:
             self.lexical.rebuild(self.store.iter_chunks())
             return True
 
+    def understand(self, question: str, as_of: date | None = None) -> Understanding:
+        """What question says about dates, outlets and answer kind, read against this index."""
+        outlets, newest = self.lexical.catalogue()
+        newest_day = date(newest // 10000, newest // 100 % 100, newest % 100) if newest else None
+        return understand(question, as_of=as_of, catalogue=Catalogue(outlets, newest_day))
+
     def search(self, query: str, k: int | None = None, filters: Filters | None = None,
-               mode: str = "hybrid") -> list[SearchHit]:
+               mode: str = "hybrid", cues: Understanding | None = None) -> list[SearchHit]:
         """The best k chunks for query under filters, best first; mode is hybrid, dense or lexical.
 
+        cues (from `understand`) boost passages of the outlets and dates the question names.
         Raises EmptyIndexError when nothing is indexed; returns [] when the filters match nothing.
         """
         if mode not in MODES:
@@ -138,9 +156,26 @@ class HybridRetriever:
             return []
         if self._checked_at is None or time.monotonic() - self._checked_at > self.recheck_seconds:
             self.ensure_lexical()
-        dense = self._dense(query, filters) if mode != "lexical" else []
-        lexical = self._lexical(query, filters) if mode != "dense" else []
-        hits = self._fuse(dense, lexical, k)
+        # BM25 matches words, and an outlet's name in the question matches the wrong ones ("TechCrunch"
+        # in passages quoting TechCrunch): the lexical side searches without them (dates stay: "2018
+        # Winter Olympics" is a name as often as a time).
+        words = cues.residual(query, dates=False).replace("_", " ") if cues is not None else query
+        vector = self.embeddings.embed_query(query) if mode != "lexical" else None
+        rankings: list[tuple[list[Chunk] | list[str], float]] = []
+        for cue, weight in [(filters, 1.0)] + [(f, self.cue_weight) for f in cue_filters(cues, filters)]:
+            if mode != "lexical":
+                rankings.append((self._dense(vector, cue), self.dense_weight * weight))
+            if mode != "dense":
+                rankings.append((self._lexical(words, cue), self.lexical_weight * weight))
+        for part, part_filters in part_queries(cues, filters):
+            if mode != "lexical":
+                rankings.append((self._dense(self.embeddings.embed_query(part), part_filters),
+                                 self.dense_weight * self.cue_weight))
+            if mode != "dense":
+                rankings.append((self._lexical(part, part_filters), self.lexical_weight * self.cue_weight))
+        if cues is not None and cues.recency:
+            rankings.append((_newest_first(rankings), self.cue_weight))
+        hits = self._fuse(rankings, k)
         if not hits and self.store.count() == 0:
             raise EmptyIndexError(
                 f"Nothing is indexed in collection {self.store.name!r} yet: "
@@ -148,7 +183,7 @@ class HybridRetriever:
             )
         return hits
 
-    def _dense(self, query: str, filters: Filters | None) -> list[Chunk]:
+    def _dense(self, vector, filters: Filters | None) -> list[Chunk]:
         """The nearest `candidates` chunks that pass filters.
 
         Chroma's metadata pre-filter costs ~300 ms at 100k chunks. Two exact shortcuts avoid it: a
@@ -156,7 +191,6 @@ class HybridRetriever:
         searches among those ids (~30 ms); a broad one filters a wider unfiltered query, which holds
         every passing chunk nearer than the ones kept. The pre-filter is left for what falls between.
         """
-        vector = self.embeddings.embed_query(query)
         if filters is None or filters.empty:
             return [c for c, _ in self.store.query(vector, self.candidates)]
         ids = self.lexical.ids_matching(filters, limit=MAX_FILTER_IDS)
@@ -174,11 +208,11 @@ class HybridRetriever:
     def _lexical(self, query: str, filters: Filters | None) -> list[str]:
         return [cid for cid, _ in self.lexical.search(query, self.candidates, filters)]
 
-    def _fuse(self, dense: list[Chunk], lexical_ids: list[str], k: int) -> list[SearchHit]:
-        """RRF of both rankings, capped per article; only the lexical-only winners are read."""
-        fused = rrf([([c.id for c in dense], self.dense_weight), (lexical_ids, self.lexical_weight)],
-                    self.rrf_k)
-        known = {c.id: c for c in dense}
+    def _fuse(self, rankings: list[tuple[list, float]], k: int) -> list[SearchHit]:
+        """RRF of the rankings (chunks or ids), capped per article; only unread winners are read."""
+        known = {c.id: c for ranking, _ in rankings for c in ranking if isinstance(c, Chunk)}
+        fused = rrf([([c.id if isinstance(c, Chunk) else c for c in ranking], weight)
+                     for ranking, weight in rankings], self.rrf_k)
         ranked = sorted(fused, key=lambda cid: -fused[cid])
 
         def article_of(cid: str) -> str:
@@ -200,6 +234,43 @@ class HybridRetriever:
         '3f2a...:0007'
         """
         return _langchain_class()(hybrid=self, k=k, filters=filters)
+
+
+def cue_filters(cues: Understanding | None, filters: Filters | None) -> list[Filters]:
+    """The soft cues of a question as filters, each within the user's own (hard) filters.
+
+    One per named outlet (so each outlet of "did X and Y both report ..." is represented), dated
+    with the question's window widened by WINDOW_SLACK; the window alone when no outlet is named.
+
+    >>> from qa.query import understand
+    >>> cues = understand("Did TASS report it in March 2018?", catalogue=Catalogue(("TASS", "RIA")))
+    >>> [(f.since.isoformat(), f.until.isoformat(), f.outlets) for f in cue_filters(cues, None)]
+    [('2018-02-28', '2018-04-01', ('TASS',))]
+    """
+    if cues is None or (cues.window is None and not cues.outlets):
+        return []
+    base = filters or Filters()
+    window = cues.window
+    since = window.since - WINDOW_SLACK if window and window.since else None
+    until = window.until + WINDOW_SLACK if window and window.until else None
+    wanted = [(o,) for o in cues.outlets] or [()]
+    narrowed = (base.narrowed(since, until, outlets) for outlets in wanted)
+    return [f for f in narrowed if f is not None and f != base]
+
+
+def part_queries(cues: Understanding | None, filters: Filters | None) -> list[tuple[str, Filters | None]]:
+    """Each clause of a comparison question, with the filters its own outlets add (soft, like cues)."""
+    out = []
+    for text, outlets in (cues.parts if cues is not None else ()):
+        narrowed = (filters or Filters()).narrowed(outlets=outlets) if outlets else filters
+        out.append((cues.residual(text, dates=False).replace("_", " "), narrowed if narrowed is not None else filters))
+    return out
+
+
+def _newest_first(rankings: list[tuple[list, float]]) -> list[Chunk]:
+    """Every chunk the rankings hold, newest publication first (unknown dates last)."""
+    chunks = {c.id: c for ranking, _ in rankings for c in ranking if isinstance(c, Chunk)}
+    return sorted(chunks.values(), key=lambda c: c.published_at or "", reverse=True)
 
 
 def hit_document(hit: SearchHit):
@@ -237,4 +308,5 @@ def make_retriever(settings, store, lexical, embeddings) -> HybridRetriever:
         store, lexical, embeddings, k=settings.top_k, per_article=settings.max_chunks_per_article,
         candidates=settings.retrieval_candidates, rrf_k=settings.rrf_k,
         dense_weight=settings.dense_weight, lexical_weight=settings.lexical_weight,
+        cue_weight=settings.cue_weight,
     )

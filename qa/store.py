@@ -106,17 +106,21 @@ class Store:
         return states
 
     def stats(self) -> dict:
-        """{"articles", "chunks", "outlets", "first_date", "last_date"} for `newsqa stats`."""
-        articles, outlets, dates = set(), set(), []
+        """{"articles", "chunks", "outlets", "first_date", "last_date", "addressed_to_ai"} for
+        `newsqa stats` (the last: articles holding text addressed to an AI, with their titles)."""
+        articles, outlets, dates, addressed = set(), set(), [], {}
         for _, meta in self._iter_metadata():
             articles.add(meta.get("article_id"))
+            if meta.get("addressed_to_ai"):
+                addressed[str(meta.get("article_id"))] = str(meta.get("title") or meta.get("source") or "")
             if meta.get("outlet"):
                 outlets.add(str(meta["outlet"]))
             if meta.get("published_at"):
                 dates.append(str(meta["published_at"])[:10])
         return {"collection": self.name, "articles": len(articles), "chunks": self.count(),
                 "outlets": sorted(outlets), "first_date": min(dates, default=None),
-                "last_date": max(dates, default=None)}
+                "last_date": max(dates, default=None),
+                "addressed_to_ai": [{"article_id": a, "title": t} for a, t in sorted(addressed.items())]}
 
     def _iter_metadata(self) -> Iterator[tuple[str, dict]]:
         total = self.count()

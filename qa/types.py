@@ -41,8 +41,15 @@ class Chunk:
             "end": self.end, "title": self.title, "outlet": self.outlet, "author": self.author,
             "url": self.url, "published_at": self.published_at, "outlet_key": self.outlet.casefold(),
             "published_day": day_number(self.published_at), "source": self.source,
-            "content_hash": self.content_hash,
+            "content_hash": self.content_hash, "addressed_to_ai": int(self.addressed_to_ai),
         }
+
+    @property
+    def addressed_to_ai(self) -> bool:
+        """True when the passage holds text addressed to an AI (see `qa.injection`)."""
+        from qa.injection import contains_instructions
+
+        return contains_instructions(self.text)
 
     @classmethod
     def from_record(cls, chunk_id: str, text: str, meta: dict) -> "Chunk":
@@ -69,6 +76,23 @@ class Filters:
     @property
     def empty(self) -> bool:
         return self.since is None and self.until is None and not self.outlets
+
+    def narrowed(self, since: date | None = None, until: date | None = None,
+                 outlets: tuple[str, ...] = ()) -> "Filters | None":
+        """These filters and the given bounds together; None when nothing can pass both.
+
+        >>> Filters(outlets=("TASS",)).narrowed(outlets=("Reuters",)) is None
+        True
+        >>> Filters(since=date(2018, 1, 1)).narrowed(until=date(2018, 6, 30)).until
+        datetime.date(2018, 6, 30)
+        """
+        low = max((d for d in (self.since, since) if d), default=None)
+        high = min((d for d in (self.until, until) if d), default=None)
+        mine = {o.casefold() for o in self.outlets}
+        kept = tuple(o for o in outlets if not mine or o.casefold() in mine) if outlets else self.outlets
+        if (low and high and low > high) or (outlets and not kept):
+            return None
+        return Filters(since=low, until=high, outlets=kept)
 
     def allows(self, chunk: "Chunk") -> bool:
         """Whether chunk passes, with the stores' semantics: a date bound excludes unknown dates.
@@ -97,7 +121,7 @@ class SearchHit:
         return {
             "rank": self.rank, "score": round(self.score, 6), "chunk_id": c.id,
             "article_id": c.article_id, "title": c.title, "outlet": c.outlet, "url": c.url,
-            "published_at": c.published_at, "text": c.text,
+            "published_at": c.published_at, "text": c.text, "addressed_to_ai": c.addressed_to_ai,
         }
 
 
@@ -128,6 +152,7 @@ class Citation:
     start: int = 0
     end: int = 0
     score: float = 0.0
+    addressed_to_ai: bool = False  # the passage holds text addressed to an AI (shown on its card)
 
 
 @dataclass
@@ -143,6 +168,7 @@ class Answer:
     flagged: bool = False  # most sentences unsupported by their cited passages
     mode: str = "extractive"  # "extractive" or "llm"
     note: str = ""  # why the answer is what it is, e.g. the LLM failed and this is the extractive fallback
+    understood: dict = field(default_factory=dict)  # qa.query.Understanding.to_dict(): window, outlets, as_of
 
     def to_dict(self) -> dict:
         return asdict(self)

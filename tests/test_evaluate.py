@@ -157,8 +157,8 @@ class ScriptedAnswerer:
     def __init__(self, replies: dict[str, Answer]):
         self.replies, self.calls = replies, []
 
-    def answer(self, question, history=(), filters=None, k=None):
-        self.calls.append((question, tuple(history), filters, k))
+    def answer(self, question, history=(), filters=None, k=None, as_of=None):
+        self.calls.append((question, tuple(history), filters, k, as_of))
         return self.replies[question]
 
 

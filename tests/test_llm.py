@@ -108,7 +108,8 @@ def test_prompt_injection_stays_inside_the_data_delimiters(injected, embeddings,
     system, user = (m["content"] for m in openai_stub.requests[0]["messages"])
     assert "never follow" in system.lower() and "untrusted" in system.lower()
     inside = user.split("<passages>", 1)[1].split("</passages>", 1)[0]
-    assert "Ignore previous instructions" in inside and "(/passages)" in inside
+    # the planted instruction is masked (and would be fenced and defused if it were not)
+    assert "[instruction removed]" in inside and "Ignore previous instructions" not in user and "PWNED" not in user
     assert user.count("</passages>") == 1
     assert answer.flagged and answer.citations == [] and not answer.sentences[0].supported
 

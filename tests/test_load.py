@@ -578,3 +578,16 @@ def test_newsqaignore_keeps_listed_files_out_of_a_folder_ingest(tmp_path):
     items = list(load_sources([str(tmp_path)]))
     assert [type(i).__name__ for i in items] == ["Article"]
     assert items[0].title == "Kept"
+
+
+def test_stray_control_characters_are_cleaned_not_taken_for_binary(tmp_path, good):
+    text = ("Harbour talks resumed on Friday.\x00 The dock workers' strike, which began on 3 March, ended\x07 "
+            "after the port authority agreed to a 4 percent raise, a union spokesman said.\n")
+    stray = write(tmp_path / "folder" / "stray.txt", text.encode())
+    shutil.copy(good, tmp_path / "folder" / "good.txt")
+    articles, skips = load([tmp_path / "folder"])
+    assert skips == []
+    cleaned = next(a for a in articles if a.source == str(stray))
+    assert "\x00" not in cleaned.text and "\x07" not in cleaned.text
+    assert "Friday. The dock workers' strike" in cleaned.text and "ended after the port" in cleaned.text
+    assert_good_survives(articles)

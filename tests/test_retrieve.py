@@ -232,7 +232,8 @@ def test_cli_search_json_has_the_documented_shape(news_settings):
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
     assert data["query"] == "INF Treaty" and data["results"]
-    keys = {"rank", "score", "chunk_id", "article_id", "title", "outlet", "url", "published_at", "text"}
+    keys = {"rank", "score", "chunk_id", "article_id", "title", "outlet", "url", "published_at", "text",
+            "addressed_to_ai"}
     for n, hit in enumerate(data["results"], 1):
         assert set(hit) == keys and hit["rank"] == n and hit["outlet"] in {"Reuters", "AP"}
 
@@ -241,7 +242,7 @@ def test_cli_search_with_no_match_says_so(news_settings):
     result = run_cli(news_settings, "search", "INF Treaty", "--source", "Nobody")
     assert result.exit_code == 0 and "No passages match" in result.output
     result = run_cli(news_settings, "search", "INF Treaty", "--source", "Nobody", "--json")
-    assert json.loads(result.output) == {"query": "INF Treaty", "results": []}
+    assert json.loads(result.output) == {"query": "INF Treaty", "understood": {}, "results": []}
 
 
 @pytest.mark.parametrize("args, message", [
@@ -291,7 +292,7 @@ def test_filtered_dense_shortcuts_equal_chromas_own_filter(news_retriever, embed
     retriever = news_retriever
     saved, retriever.candidates = retriever.candidates, candidates
     try:
-        got = [c.id for c in retriever._dense("INF Treaty withdrawal", filters)]
+        got = [c.id for c in retriever._dense(embeddings.embed_query("INF Treaty withdrawal"), filters)]
     finally:
         retriever.candidates = saved
     vector = embeddings.embed_query("INF Treaty withdrawal")

@@ -84,6 +84,9 @@ def ingest(settings, sources, include, exclude, fields, prune, strict, as_json) 
 def _print_report(report) -> None:
     click.echo(f"added {report.added}, updated {report.updated}, unchanged {report.unchanged}, "
                f"removed {report.removed}, skipped {len(report.skipped)} ({report.chunks} chunks written)")
+    if report.addressed_to_ai:
+        click.echo(f"{report.addressed_to_ai} article(s) contain text addressed to an AI: it is kept as "
+                   "data, never used as an answer (`newsqa stats` lists them)")
     for skip in report.skipped:
         click.echo(f"  skipped {skip.source}: {skip.reason}", err=True)
 
@@ -108,6 +111,11 @@ def stats(settings, as_json) -> None:
     click.echo(f"chunks      {data['chunks']}")
     click.echo(f"outlets     {', '.join(data['outlets']) or '-'}")
     click.echo(f"dates       {data['first_date'] or '?'} .. {data['last_date'] or '?'}")
+    flagged = data["addressed_to_ai"]
+    click.echo(f"AI-addressed {len(flagged)} article(s) contain text addressed to an AI"
+               + (" (never used as answers):" if flagged else ""))
+    for item in flagged:
+        click.echo(f"  {item['article_id']}  {item['title'] or '(untitled)'}")
 
 
 @cli.command()

@@ -11,7 +11,7 @@ import textwrap
 import click
 
 from qa.retrieve import MODES
-from ui.options import filter_options
+from ui.options import as_of_option, filter_options
 
 
 @click.command()
@@ -20,14 +20,18 @@ from ui.options import filter_options
 @filter_options
 @click.option("--mode", type=click.Choice(MODES), default="hybrid", show_default=True,
               help="Retriever: both fused, or dense (embeddings) / lexical (BM25) alone.")
-@click.option("--json", "as_json", is_flag=True, help='Print {"query": ..., "results": [...]} as JSON.')
+@as_of_option
+@click.option("--literal", is_flag=True, help="Ignore the dates and outlets the query names (no soft cues).")
+@click.option("--json", "as_json", is_flag=True,
+              help='Print {"query": ..., "understood": {...}, "results": [...]} as JSON.')
 @click.pass_obj
-def search(settings, query, k, filters, mode, as_json) -> None:
+def search(settings, query, k, filters, mode, as_of, literal, as_json) -> None:
     """Show the passages that best match QUERY, best first, with their scores and sources.
 
     Dates filter on publication date (articles of unknown date are left out when a date is given);
     --source keeps only the named outlets (case-insensitive). A filter that matches nothing prints
-    no results, never everything.
+    no results, never everything. Dates and outlets named in the query itself ("TASS", "March
+    2024", "latest") only boost matching passages (--literal turns that off).
 
     \b
     Examples:
@@ -41,10 +45,16 @@ def search(settings, query, k, filters, mode, as_json) -> None:
 
     library = Library(settings)
     retriever = make_retriever(settings, library.store, library.lexical, library.embeddings)
-    hits = retriever.search(query, k=k, filters=filters, mode=mode)
+    cues = None if literal else retriever.understand(query, as_of)
+    hits = retriever.search(query, k=k, filters=filters, mode=mode, cues=cues)
+    understood = cues.to_dict() if cues is not None and not cues.empty else {}
     if as_json:
-        click.echo(json.dumps({"query": query, "results": [h.to_dict() for h in hits]}, ensure_ascii=False))
-    elif not hits:
+        click.echo(json.dumps({"query": query, "understood": understood, "results": [h.to_dict() for h in hits]},
+                              ensure_ascii=False))
+        return
+    if understood:
+        click.echo(f"Understood as: {understood['described']}\n")
+    if not hits:
         click.echo("No passages match." + (" Try removing --since/--until/--source." if not filters.empty else ""))
     else:
         click.echo("\n\n".join(_hit_plain(h.to_dict()) for h in hits))

@@ -37,6 +37,18 @@ def filter_options(func):
     return wrapper
 
 
+def as_of_option(func):
+    """Add --as-of to a command and hand it `as_of: date | None` (None = today)."""
+
+    @functools.wraps(func)
+    def wrapper(*args, as_of, **kwargs):
+        return func(*args, as_of=as_of.date() if as_of else None, **kwargs)
+
+    return click.option("--as-of", "as_of", type=DATE, metavar="YYYY-MM-DD",
+                        help="The day the question is asked at: 'last week', 'yesterday' and 'latest' count "
+                             "from it (default: today).")(wrapper)
+
+
 def parse_field_map(pairs: tuple[str, ...], hint: str = "--field") -> dict[str, str]:
     """('body=article_text', 'title=headline') -> {'body': 'article_text', 'title': 'headline'}."""
     mapping = {}

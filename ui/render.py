@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from qa.injection import NOTICE as AI_NOTICE
 from qa.types import Answer, Citation
 
 UNSUPPORTED = "not supported by the cited source"
@@ -48,6 +49,16 @@ def mark_unsupported(answer: Answer, mark: Callable[[str], str]) -> str:
     return "".join(out)
 
 
+def understood_line(answer: Answer) -> str:
+    """'Understood as: published March 2024, The Verge' ('' when the question named no date or outlet).
+
+    >>> understood_line(Answer("...", "q", understood={"described": "published March 2024, The Verge"}))
+    'Understood as: published March 2024, The Verge'
+    """
+    described = answer.understood.get("described", "") if answer.understood else ""
+    return f"Understood as: {described}" if described else ""
+
+
 def source_line(c: Citation) -> str:
     """'(untitled) — TASS, 2018-11-02' (outlet and date left out when unknown)."""
     where = ", ".join(part for part in (c.outlet, c.published_at[:10]) if part)
@@ -59,12 +70,15 @@ def answer_markdown(answer: Answer) -> str:
     lines = [f"> ⚠️ **{FLAGGED}**", ""] if answer.flagged else []
     lines += [f"> ℹ️ {_md(answer.note)}", ""] if answer.note else []
     lines.append(mark_unsupported(answer, lambda note: f" ⚠️ *({note})*"))
+    if understood := understood_line(answer):
+        lines += ["", f"*{_md(understood)}*"]
     if answer.citations:
         lines += ["", "**Sources**", ""]
     for c in answer.citations:
         title = f"**{_md(c.title)}**" if c.title else "*(untitled)*"
         where = ", ".join(_md(part) for part in (c.outlet, c.published_at[:10]) if part)
-        lines.append(f"{c.n}. {title}" + (f" — {where}" if where else "") + (f" — <{c.url}>" if c.url else ""))
+        lines.append(f"{c.n}. {title}" + (f" — {where}" if where else "") + (f" — <{c.url}>" if c.url else "")
+                     + (f" — ⚠️ *{AI_NOTICE}*" if c.addressed_to_ai else ""))
         if c.quote:
             lines.append(f"   > “{_md(c.quote)}”")
     return "\n".join(lines)
@@ -74,10 +88,12 @@ def answer_plain(answer: Answer) -> str:
     """The answer for a terminal: no Markdown, sources indented under their numbers."""
     lines = [f"WARNING: {FLAGGED}", ""] if answer.flagged else []
     lines.append(mark_unsupported(answer, lambda note: f" ({note})"))
+    if understood := understood_line(answer):
+        lines += ["", understood]
     if answer.citations:
         lines += ["", "Sources"]
     for c in answer.citations:
-        lines.append(f"[{c.n}] {source_line(c)}")
+        lines.append(f"[{c.n}] {source_line(c)}" + (f"  (warning: {AI_NOTICE})" if c.addressed_to_ai else ""))
         lines += [f"    {c.url}"] if c.url else []
         lines += [f"    “{' '.join(c.quote.split())}”"] if c.quote else []
     return "\n".join(lines)

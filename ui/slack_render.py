@@ -16,6 +16,7 @@ import json
 import re
 
 from qa.types import Answer, Citation
+from ui.render import AI_NOTICE, understood_line
 
 SECTION_CHARS = 3000  # Block Kit: section text
 CONTEXT_CHARS = 3000  # Block Kit: text element of a context block
@@ -90,7 +91,8 @@ def source_line(citation: Citation) -> str:
     """'*[1]* <https://tass.com/x|Russia regrets> · TASS · 2018-10-21' and the quote below it."""
     title = escape(citation.title or "Untitled article").replace("|", "/")
     link = f"<{citation.url.replace('|', '%7C')}|{title}>" if citation.url else title
-    parts = [f"*[{citation.n}]* {link}", escape(citation.outlet), citation.published_at[:10]]
+    parts = [f"*[{citation.n}]* {link}", escape(citation.outlet), citation.published_at[:10],
+             f":warning: _{AI_NOTICE}_" if citation.addressed_to_ai else ""]
     line = " · ".join(p for p in parts if p)
     quote = " ".join((citation.quote or citation.text).split())
     if len(quote) > QUOTE_CHARS:
@@ -142,6 +144,8 @@ def answer_blocks(answer: Answer, header: str = "", asked: str = "") -> list[dic
     blocks += [section(piece) for piece in split_text(to_mrkdwn(answer.text.strip()) or "_(no answer)_")]
     if asked and answer.question and " ".join(asked.split()) != " ".join(answer.question.split()):
         blocks.append(context(f":mag: _Understood as:_ {escape(answer.question)}"))
+    if understood := understood_line(answer):
+        blocks.append(context(f":calendar: _{escape(understood)}_"))
     if warning := warning_line(answer):
         blocks.append(context(warning))
     if answer.citations:

@@ -14,7 +14,7 @@ from datetime import date
 from html import escape
 
 from qa.types import Answer, Citation
-from ui.render import FLAGGED, UNSUPPORTED, mark_unsupported
+from ui.render import AI_NOTICE, FLAGGED, UNSUPPORTED, mark_unsupported, understood_line
 
 MAX_SKIPS = 20  # skips listed under an ingest summary
 _MARKER = re.compile(r"\[(\d+)\]")
@@ -88,6 +88,8 @@ def source_card(c: Citation, turn: int, quotes: Iterable[str] = ()) -> str:
         f'<article class="nq-card" id="{anchor(turn, c.n)}">'
         f'<header><span class="nq-num">{c.n}</span><h4>{_headline(c)}</h4></header>'
         f'<div class="nq-meta">{meta or "unknown outlet"}</div>'
+        + (f'<div class="nq-ai-warning">⚠ This passage {AI_NOTICE}: it is never used as an answer.</div>'
+           if c.addressed_to_ai else "") +
         f'<blockquote class="nq-passage">{highlight(c.text, quotes or [c.quote])}</blockquote>'
         "</article>"
     )
@@ -99,8 +101,10 @@ def sources_panel(answer: Answer | None, turn: int) -> str:
         return ('<div class="nq-sources nq-empty"><h3>Sources</h3>'
                 "<p>Cited passages appear here, one card per source.</p></div>")
     cards = "".join(source_card(c, turn, supporting_quotes(answer, c.n)) for c in answer.citations)
+    understood = understood_line(answer)
+    line = f'<p class="nq-understood">{escape(understood)}</p>' if understood else ""
     return (f'<div class="nq-sources"><h3>Sources</h3>'
-            f'<p class="nq-for">Searched: “{escape(answer.question)}”</p>{cards}</div>')
+            f'<p class="nq-for">Searched: “{escape(answer.question)}”</p>{line}{cards}</div>')
 
 
 def stats_markdown(stats: dict) -> str:
