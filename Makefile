@@ -41,6 +41,7 @@ bench: install-test
 	$(PY) -m bench.retrieval
 	$(PY) -m bench.search_latency
 	$(PY) -m bench.answering
+	$(PY) -m bench.calibration
 
 clean:
 	rm -rf $(VENV) .newsqa

@@ -258,19 +258,14 @@ def pick_sentences(question: str, evidence: Evidence, question_vector: np.ndarra
     best sentence of the asked-for kind (a number for "how many", a date for "when", a name for
     "who") when one scores within KIND_MARGIN of the best; the rest follow in reading order.
     """
-    best: dict[tuple[str, int], Match] = {}
-    words = content_words(question) if words is None else words
-    for match in evidence.matches(question_vector, words):
-        best.setdefault(match.sentence.key, match)  # first = lowest passage number holding it
-    if not best or missing_terms(question, evidence, cues) or unmet_window(cues, evidence):
+    found = candidates(question, evidence, question_vector, words, cues)
+    if found is None:
         return []
-    kind = expected_kind(question)
-    # "How many ...?" is answered by a sentence with a number in it, even if another scores higher.
-    fitting = [m for m in best.values() if kind is None or kind.search(m.sentence.text)]
+    best, fitting = found
     anchor = max(fitting, key=score, default=None)
     if anchor is None or score(anchor) < min_evidence:
         return []
-    anchor = _of_kind(question, cues, fitting, anchor)
+    anchor = _newest(cues, evidence, fitting, _of_kind(question, cues, fitting, anchor))
     floor = max(min_evidence, score(anchor) - MARGIN)
     ranked = sorted(best.values(), key=score, reverse=True)
     chosen = [anchor] + [m for m in ranked if score(m) >= floor and m != anchor]
@@ -282,9 +277,39 @@ def pick_sentences(question: str, evidence: Evidence, question_vector: np.ndarra
     return picks[:1] + rest
 
 
+def candidates(question: str, evidence: Evidence, question_vector: np.ndarray, words: set[str] | None = None,
+               cues: Understanding | None = None) -> tuple[dict, list[Match]] | None:
+    """(best match per passage sentence, those that fit the asked-for kind); None when the question
+    cannot be answered from these passages whatever they score (a key term or its dates missing)."""
+    best: dict[tuple[str, int], Match] = {}
+    words = content_words(question) if words is None else words
+    for match in evidence.matches(question_vector, words):
+        best.setdefault(match.sentence.key, match)  # first = lowest passage number holding it
+    if not best or missing_terms(question, evidence, cues) or unmet_window(cues, evidence):
+        return None
+    dated = _of_window(cues, evidence)  # "As of Feb. 16, ..." is answered from that day's reports
+    if dated:
+        best = {key: m for key, m in best.items() if m.sentence.passage in dated} or best
+    kind = expected_kind(question)
+    # "How many ...?" is answered by a sentence with a number in it, even if another scores higher.
+    return best, [m for m in best.values() if kind is None or kind.search(m.sentence.text)]
+
+
+def evidence_score(question: str, evidence: Evidence, question_vector: np.ndarray,
+                   cues: Understanding | None = None) -> float | None:
+    """The score the best answering sentence reaches (compared with MIN_EVIDENCE); None when a key
+    term or the question's dates are missing. For calibration (bench/calibration.py)."""
+    found = candidates(question, evidence, question_vector, None, cues)
+    return None if found is None else max((score(m) for m in found[1]), default=0.0)
+
+
 def _of_kind(question: str, cues: Understanding | None, matches: list[Match], anchor: Match) -> Match:
     """The best sentence holding what the question asks for, if it scores close to the anchor."""
     kind = cues.kind if cues is not None else None
+    if _HOW_LONG.search(question):  # a duration answers "how long", and says so plainly: reach further
+        holding = [m for m in matches if score(m) >= score(anchor) - DURATION_MARGIN and m.overlap > 0
+                   and _DURATION.search(m.sentence.text)]
+        return max(holding, key=score, default=anchor)
     shape = _KIND_SHAPES.get(kind or "")
     if shape is None:
         return anchor
@@ -293,11 +318,33 @@ def _of_kind(question: str, cues: Understanding | None, matches: list[Match], an
     return max(holding, key=score, default=anchor)
 
 
+def _of_window(cues: Understanding | None, evidence: Evidence) -> set[int]:
+    """Numbers of the passages published in the question's window (give or take a day) or undated."""
+    window = cues.window if cues is not None else None
+    if window is None:
+        return set()
+    return {n for n, hit in enumerate(evidence.hits, 1)
+            if _day(hit.chunk.published_at) is None or window.contains(_day(hit.chunk.published_at), slack=1)}
+
+
+def _newest(cues: Understanding | None, evidence: Evidence, matches: list[Match], anchor: Match) -> Match:
+    """For "the latest ...": the newest sentence scoring close to the anchor leads."""
+    if cues is None or not cues.recency:
+        return anchor
+    close = [m for m in matches if score(m) >= score(anchor) - KIND_MARGIN]
+    return max(close, key=lambda m: (evidence.hits[m.sentence.passage - 1].chunk.published_at, score(m)),
+               default=anchor)
+
+
 def _has_new_name(text: str, asked: set[str]) -> bool:
     """A name in text that the question did not already give ("Who said ...?" -> "Yuri Borisov")."""
     return any(w.lower() not in asked for n in name_phrases(" " + text) for w in n.split())
 
 
+_HOW_LONG = re.compile(r"\bhow long\b|\bfor how many (?:days|weeks|months|years)\b", re.I)
+_DURATION = re.compile(r"\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|a few|several)[\s-]+"
+                       r"(?:minutes?|hours?|days?|weeks?|months?|years?|decades?)\b", re.I)
+DURATION_MARGIN = 0.4
 _DATE_WORDS = re.compile(r"\b(?:january|february|march|april|may|june|july|august|september|october|november|"
                          r"december|monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|"
                          r"today|tomorrow|week|month|year)\b|\b(?:1\d|20)\d\d\b", re.I)

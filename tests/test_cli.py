@@ -28,7 +28,7 @@ def run(tmp_path, monkeypatch):
 @pytest.fixture
 def samples(tmp_path):
     folder = tmp_path / "samples"
-    shutil.copytree(SAMPLES, folder)
+    shutil.copytree(SAMPLES, folder, ignore=shutil.ignore_patterns("archive"))  # the one-article sample
     return folder
 
 

@@ -12,6 +12,7 @@ from tests.conftest import SAMPLES, SEED, SHARED_DATA
 
 QUESTIONS = SAMPLES / "questions.jsonl"
 RGB = SHARED_DATA / "rgb-en-fact" / "en_fact.json"
+MULTIHOP = SHARED_DATA / "multihop-rag-dev"
 # The gates CI holds the sample set to, met by the offline (extractive) system: every gate but refusal
 # leaves room for one more miss; refusal_accuracy is 0.4 today (2 of 5 unanswerable questions refused).
 CI_GATES = ("--fail-under", "hit@5=0.9", "--fail-under", "mrr@10=0.8", "--fail-under", "evidence_recall=0.9",
@@ -144,6 +145,19 @@ def test_real_rgb_dev_set_with_a_limit(run, tmp_path):
     report = json.loads((tmp_path / "r" / "report.json").read_text())
     assert report["meta"]["count"] == 5 and report["counts"]["hit@5"] == 5
     assert report["overall"]["hit@10"] >= 0.6
+
+
+@pytest.mark.skipif(not (MULTIHOP / "questions.jsonl").is_file(),
+                    reason="the MultiHop-RAG dev set is not present (third-party data, kept outside)")
+def test_multihop_rag_dev_answers_time_and_outlet_anchored_questions(run, tmp_path):
+    """The archive-answers gates: few false refusals, null queries refused, multi-source evidence found."""
+    result = run("eval", MULTIHOP / "questions.jsonl", "--corpus", MULTIHOP / "corpus.jsonl", "--out",
+                 tmp_path / "r", "--fail-over", "false_refusal=0.15", data_dir=tmp_path / "user-data")
+    assert result.exit_code == 0, result.output
+    report = json.loads((tmp_path / "r" / "report.json").read_text())
+    assert report["by_type"]["null_query"]["refusal_accuracy"] >= 0.8
+    assert report["by_type"]["temporal_query"]["evidence_recall"] >= 0.834  # hybrid alone: 0.784
+    assert report["by_type"]["comparison_query"]["evidence_recall"] >= 0.95  # hybrid alone: 0.907
 
 
 def test_llm_mode_with_a_judge_through_the_openai_compatible_endpoint(run, sample_settings, tmp_path, monkeypatch):
