@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
 
 import numpy as np
 
@@ -28,7 +29,7 @@ from qa.dates import Window, find_windows
 from qa.evidence import Evidence, Match, PassageSentence, content_words, mentions, word_set
 from qa.lexical import STOPWORDS
 from qa.query import Understanding
-from qa.types import day_number
+from qa.types import day_date, day_number
 
 # Measured on the sample (python -m bench.answering): with these weights the best sentence scores 0.54-1.12
 # for 25 questions the article answers and 0.04-0.37 for 12 it does not; 0.45 sits in the gap.
@@ -216,16 +217,11 @@ def unmet_window(cues: Understanding | None, evidence: Evidence) -> Window | Non
     return window
 
 
-def _day(iso: str):
-    from datetime import date
-
-    number = day_number(iso)
-    return date(number // 10000, number // 100 % 100, number % 100) if number else None
+def _day(iso: str) -> date | None:
+    return day_date(day_number(iso))
 
 
 def _overlaps(a: Window, b: Window) -> bool:
-    from datetime import date
-
     return (a.since or date.min) <= (b.until or date.max) and (b.since or date.min) <= (a.until or date.max)
 
 

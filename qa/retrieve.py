@@ -25,7 +25,7 @@ from datetime import date, timedelta
 
 from qa.errors import ConfigError, EmptyIndexError, StoreError
 from qa.query import Catalogue, Understanding, understand
-from qa.types import Chunk, Filters, SearchHit
+from qa.types import Chunk, Filters, SearchHit, day_date
 
 log = logging.getLogger(__name__)
 
@@ -139,8 +139,7 @@ class HybridRetriever:
     def understand(self, question: str, as_of: date | None = None) -> Understanding:
         """What question says about dates, outlets and answer kind, read against this index."""
         outlets, newest = self.lexical.catalogue()
-        newest_day = date(newest // 10000, newest // 100 % 100, newest % 100) if newest else None
-        return understand(question, as_of=as_of, catalogue=Catalogue(outlets, newest_day))
+        return understand(question, as_of=as_of, catalogue=Catalogue(outlets, day_date(newest)))
 
     def search(self, query: str, k: int | None = None, filters: Filters | None = None,
                mode: str = "hybrid", cues: Understanding | None = None) -> list[SearchHit]:

@@ -8,12 +8,18 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 from datetime import date
+from functools import cached_property
 
 
 def day_number(iso: str) -> int:
     """'2018-11-02' or '2018-11-02T10:00:00Z' -> 20181102; '' -> 0 (unknown, sorts first)."""
     digits = iso[:10].replace("-", "")
     return int(digits) if len(digits) == 8 and digits.isdigit() else 0
+
+
+def day_date(number: int) -> date | None:
+    """20181102 -> date(2018, 11, 2); 0 (unknown) -> None."""
+    return date(number // 10000, number // 100 % 100, number % 100) if number else None
 
 
 @dataclass(frozen=True)
@@ -44,7 +50,7 @@ class Chunk:
             "content_hash": self.content_hash, "addressed_to_ai": int(self.addressed_to_ai),
         }
 
-    @property
+    @cached_property
     def addressed_to_ai(self) -> bool:
         """True when the passage holds text addressed to an AI (see `qa.injection`)."""
         from qa.injection import contains_instructions
