@@ -25,7 +25,7 @@ from ingest.article import Article
 from ingest.clean import clean_text
 from ingest.load import load_sources
 from qa.config import Settings
-from qa.eval_sets import read_question_set
+from qa.eval.sets import read_question_set
 from qa.evidence import CachedEmbeddings, Evidence
 from qa.extractive import MIN_EVIDENCE, evidence_score
 from ui.context import Library

@@ -28,7 +28,7 @@ from bench.retrieval import SAMPLE_QUESTIONS, sample_article
 from qa.config import Settings
 from qa.embeddings import DIMENSION, LocalEmbeddings
 from qa.retrieve import make_retriever
-from qa.sentences import sentence_spans
+from qa.text import sentence_spans
 from qa.store import open_lexical, open_store
 from qa.types import Chunk, Filters
 

@@ -1,1 +1,4 @@
-"""Ingestion: sources -> Articles -> cleaned text -> chunks -> Chroma + lexical index."""
+"""Ingestion: sources -> Articles -> cleaned text -> chunks -> Chroma + lexical index.
+
+Rule: ingest imports `qa` (settings, errors, types, the store) and never `ui`.
+"""

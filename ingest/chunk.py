@@ -10,7 +10,7 @@ import re
 from collections.abc import Callable, Sequence
 
 from ingest.article import Article
-from qa.sentences import sentence_spans
+from qa.text import sentence_spans
 from qa.types import Chunk
 
 TokenCounter = Callable[[list[str]], list[int]]

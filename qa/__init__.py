@@ -1,4 +1,5 @@
-"""newsqa core: settings, embeddings, store, retrieval, answering, citations, evaluation.
+"""newsqa's answering core: settings, embeddings, store, retrieval, answering, citation checks.
 
-`qa` imports neither `ingest` nor `ui`.
+Rule: `qa` does no presentation and imports neither `ingest` nor `ui`; `qa.eval` is a layer on top of
+the core that the core never imports (only `ui.cli` and the tests do).
 """

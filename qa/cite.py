@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass, field
 
 from qa.evidence import Evidence, Match, content_words, mentions, word_set
-from qa.sentences import sentence_spans
+from qa.text import sentence_spans
 from qa.types import Citation, Sentence
 
 # Measured on the sample (16 paraphrases of its sentences, 14 fabricated claims, the 16 paraphrases

@@ -23,7 +23,7 @@ import numpy as np
 
 from qa.injection import addressed_to_ai
 from qa.lexical import query_terms
-from qa.sentences import sentence_spans
+from qa.text import sentence_spans
 from qa.types import SearchHit
 
 

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 
-from qa.sentences import sentence_spans
+from qa.text import sentence_spans
 
 MASK = "[instruction removed]"
 NOTICE = "contains text addressed to an AI"

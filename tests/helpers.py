@@ -45,12 +45,12 @@ def citing(*claims: tuple[str, str]):
 
 def run_ask(settings, *args: str):
     """`newsqa ask ARGS` with settings as the context object, through the CLI's error handling."""
-    from ui.cli import NewsqaGroup
-    from ui.commands_ask import ask
+    from ui.cli.main import NewsqaGroup
+    from ui.cli.ask import ask
 
     @click.group(cls=NewsqaGroup)
     def group() -> None:
-        """Stand-in for ui.cli's group (same error handling)."""
+        """Stand-in for ui.cli.main's group (same error handling)."""
 
     group.add_command(ask)
     return CliRunner().invoke(group, ["ask", *args], obj=settings)

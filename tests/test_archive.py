@@ -35,7 +35,7 @@ def archive(tmp_path_factory, embeddings):
 def test_the_archive_questions_pass_their_gates(tmp_path, monkeypatch):
     from click.testing import CliRunner
 
-    from ui.cli import cli
+    from ui.cli.main import cli
 
     monkeypatch.setenv("NEWSQA_DATA_DIR", str(tmp_path / "data"))
     runner = CliRunner()

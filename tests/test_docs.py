@@ -15,7 +15,7 @@ def test_readme_setup_commands_are_what_ci_runs():
 
 
 def test_readme_mentions_every_cli_command():
-    from ui.cli import cli
+    from ui.cli.main import cli
 
     readme = (ROOT / "README.md").read_text()
     missing = [name for name in cli.commands if f"newsqa {name}" not in readme]
