@@ -31,10 +31,11 @@ from qa.answer import Answerer
 from qa.cite import check_citations
 from qa.config import Settings
 from qa.embeddings import LocalEmbeddings
-from qa.evidence import Evidence, content_words
+from qa.evidence import Evidence
 from qa.extractive import score
 from qa.retrieve import make_retriever
 from qa.store import open_lexical, open_store
+from qa.text import content_words
 from qa.types import SearchHit
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -28,8 +28,8 @@ from bench.retrieval import SAMPLE_QUESTIONS, sample_article
 from qa.config import Settings
 from qa.embeddings import DIMENSION, LocalEmbeddings
 from qa.retrieve import make_retriever
-from qa.text import sentence_spans
 from qa.store import open_lexical, open_store
+from qa.text import sentence_spans
 from qa.types import Chunk, Filters
 
 OUT = Path(__file__).resolve().parent / "out"

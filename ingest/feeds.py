@@ -19,10 +19,11 @@ import lxml.etree
 import lxml.html
 
 from ingest.article import Article, Skip
-from ingest.fetch import Fetcher, is_http_url
+from ingest.fetch import Fetcher
 from ingest.formats import Document, document_from_response, parse_html
 from ingest.meta import read_metadata, with_metadata
 from qa.errors import SourceError
+from qa.text import is_http_url
 
 SHORT_SUMMARY = 400  # characters: below this an item's text is a teaser, not the article
 _BLOCK_TAG = re.compile(r"<(?:/?(?:p|div|h[1-6]|blockquote|ul|ol|tr|table|section|article|figure)|br)\b", re.I)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import httpx
 
 from qa.errors import SourceError
+from qa.text import is_http_url  # noqa: F401  (re-exported for ingest's loaders)
 
 USER_AGENT = "newsqa/0.1"
 MAX_REDIRECTS = 5
@@ -37,11 +38,6 @@ class Response:
     content_type: str  # "text/html", without parameters
     charset: str | None
     data: bytes
-
-
-def is_http_url(text: str) -> bool:
-    """'HTTPS://example.com/a' -> True; 'urn:example:1', 'news/a.txt' -> False."""
-    return text.lower().startswith(("http://", "https://"))
 
 
 def kind_for_content_type(content_type: str) -> str | None:

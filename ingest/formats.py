@@ -19,9 +19,10 @@ import yaml
 
 from ingest.article import Article
 from ingest.decode import decode_bytes
-from ingest.fetch import Response, is_http_url, kind_for_content_type
+from ingest.fetch import Response, kind_for_content_type
 from ingest.meta import FIELDS, normalise_date, read_metadata
 from qa.errors import SourceError
+from qa.text import is_http_url
 
 KIND_BY_SUFFIX = {
     ".txt": "text", ".text": "text", ".md": "markdown", ".markdown": "markdown",

@@ -18,6 +18,7 @@ from ingest.chunk import TokenCounter, approx_tokens, chunk_article
 from qa.errors import NewsqaError
 from qa.lexical import LexicalIndex
 from qa.store import ArticleState, Store
+from qa.text import is_http_url
 from qa.types import Chunk
 
 Progress = Callable[[int, int], None]  # (articles seen, chunks written)
@@ -44,10 +45,6 @@ class IngestReport:
         return {"added": self.added, "updated": self.updated, "unchanged": self.unchanged,
                 "removed": self.removed, "chunks": self.chunks, "addressed_to_ai": self.addressed_to_ai,
                 "skipped": [s.to_dict() for s in self.skipped]}
-
-
-def is_url(source: str) -> bool:
-    return source.startswith(("http://", "https://"))
 
 
 def passage_text(chunk: Chunk) -> str:
@@ -147,7 +144,7 @@ class Indexer:
         # An old article retired by a source that also yielded a new one counts as that one's update.
         new_from = Counter(src for aid, src in seen.items() if aid in run.added)
         for aid, st in list(states.items()):
-            files = {s for s in st.sources if s and not is_url(s)}
+            files = {s for s in st.sources if s and not is_http_url(s)}
             if aid in seen or not files:
                 continue
             if files <= reread:
@@ -182,7 +179,7 @@ class Indexer:
 
 
 def _with_resolved_source(article: Article) -> Article:
-    if article.source and not is_url(article.source):
+    if article.source and not is_http_url(article.source):
         article.source = str(Path(article.source).resolve())
     return article
 
@@ -197,9 +194,9 @@ def _source_file(skip_source: str) -> str:
 def _matching(ref: str, states: dict[str, ArticleState]) -> list[str]:
     if ref in states:
         return [ref]
-    if is_url(ref):
+    if is_http_url(ref):
         url = canonical_url(ref)
         return [aid for aid, st in states.items() if url in {canonical_url(u) for u in st.urls}]
     path = Path(ref).resolve()
     return [aid for aid, st in states.items()
-            if any(s and not is_url(s) and (Path(s) == path or path in Path(s).parents) for s in st.sources)]
+            if any(s and not is_http_url(s) and (Path(s) == path or path in Path(s).parents) for s in st.sources)]

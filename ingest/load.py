@@ -15,6 +15,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from fnmatch import fnmatchcase
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -22,11 +23,13 @@ from ingest.article import Article, Skip
 from ingest.clean import clean_line, clean_text
 from ingest.decode import decode_bytes
 from ingest.feeds import parse_feed
-from ingest.fetch import DEFAULT_MAX_BYTES, Fetcher, is_http_url, too_large
+from ingest.fetch import DEFAULT_MAX_BYTES, Fetcher, too_large
 from ingest.formats import Document, document_from_response, kind_for_path, parse_html, parse_text, sniff_kind
 from ingest.meta import read_metadata, resolve_fields, with_metadata
 from ingest.records import parse_json, parse_jsonl, read_json
+from qa.config import Settings
 from qa.errors import SourceError
+from qa.text import is_http_url
 
 SIDECAR_SUFFIX = ".meta.json"
 
@@ -38,6 +41,15 @@ class _Run:
     fields: Mapping[str, tuple[str, ...]]
     fetcher: Fetcher
     max_bytes: int
+
+
+def loader_options(settings: Settings) -> dict[str, Any]:
+    """The `load_sources` options that come from Settings (NEWSQA_MAX_FILE_MB, NEWSQA_FETCH_TIMEOUT).
+
+    >>> loader_options(Settings(_env_file=None, max_file_mb=1, fetch_timeout=5))
+    {'max_bytes': 1048576, 'timeout': 5.0}
+    """
+    return {"max_bytes": int(settings.max_file_mb * 2**20), "timeout": float(settings.fetch_timeout)}
 
 
 def load_sources(sources: Iterable[str], *, include: Sequence[str] = (), exclude: Sequence[str] = (),

@@ -20,16 +20,13 @@ from langchain_core.runnables import RunnableLambda, RunnablePassthrough
 from qa import extractive, followup, generate
 from qa.cite import MarkerStripper, check_citations
 from qa.errors import LLMError, NewsqaError
-from qa.evidence import CachedEmbeddings, Evidence, content_words
+from qa.evidence import CachedEmbeddings, Evidence
 from qa.llm import complete, make_chat_model, stream_text
-from qa.types import Answer, Filters
+from qa.text import content_words
+from qa.types import Answer, Filters, elapsed_ms
 
 log = logging.getLogger(__name__)
 FALLBACK_NOTE = "The language model failed ({error}); this is an extractive answer instead."
-
-
-def _ms(since: float) -> float:
-    return round((time.perf_counter() - since) * 1000, 1)
 
 
 def describe_filters(filters: Filters) -> str:
@@ -107,14 +104,14 @@ class Answerer:
             state["run"]["llm_error"] = err
             return followup.rewrite(question, history)
         finally:
-            state["run"]["timings"]["condense_ms"] = _ms(started)
+            state["run"]["timings"]["condense_ms"] = elapsed_ms(started)
 
     def _retrieve(self, state: dict) -> list:
         started = time.perf_counter()
         cues = self.retriever.understand(state["standalone"], state["as_of"])
         state["run"]["cues"] = cues
         hits = self.retriever.search(state["standalone"], k=state["k"], filters=state["filters"], cues=cues)
-        state["run"]["timings"]["retrieve_ms"] = _ms(started)
+        state["run"]["timings"]["retrieve_ms"] = elapsed_ms(started)
         return hits
 
     def _generate(self, state: dict) -> Iterator[str | Answer]:
@@ -186,9 +183,9 @@ class Answerer:
         timings = state["run"]["timings"]
         cues = state["run"].get("cues")
         answer.understood = cues.to_dict() if cues is not None and not cues.empty else {}
-        generate_ms = _ms(started) + timings.get("condense_ms", 0.0)
+        generate_ms = elapsed_ms(started) + timings.get("condense_ms", 0.0)
         answer.timings = {"retrieve_ms": timings.get("retrieve_ms", 0.0), "generate_ms": round(generate_ms, 1),
-                          "total_ms": _ms(state["t0"])}
+                          "total_ms": elapsed_ms(state["t0"])}
         return answer
 
 

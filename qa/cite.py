@@ -20,8 +20,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from qa.evidence import Evidence, Match, content_words, mentions, word_set
-from qa.text import sentence_spans
+from qa.evidence import Evidence, Match
+from qa.text import MARKER, content_words, mentions, sentence_spans, word_set
 from qa.types import Citation, Sentence
 
 # Measured on the sample (16 paraphrases of its sentences, 14 fabricated claims, the 16 paraphrases
@@ -37,8 +37,6 @@ AUTO_CITE_COSINE = 0.70
 AUTO_CITE_WORDS = 0.6
 MAX_RANGE = 20  # "[1-4]" expands; "[1-9999]" is not a citation
 
-_NUM = r"\d+(?:\s*[-–]\s*\d+)?"
-MARKER = re.compile(rf"\[\s*(?:(?:passages?|sources?|docs?)\s*)?({_NUM}(?:\s*[,;]\s*{_NUM})*)\s*\]", re.I)
 _DIGITS = re.compile(r"\d+(?:[.,]\d+)*")
 _NAME = re.compile(r"(?<=[\w,;:’'\")] )(?:[A-Z][\w’'-]*)|\b[A-Z]{2,}\b")
 

@@ -12,7 +12,6 @@ sentence (names, numbers, rare terms the small model blurs).
 
 from __future__ import annotations
 
-import re
 import threading
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
@@ -22,38 +21,8 @@ from functools import cached_property
 import numpy as np
 
 from qa.injection import addressed_to_ai
-from qa.lexical import query_terms
-from qa.text import sentence_spans
+from qa.text import content_words, sentence_spans
 from qa.types import SearchHit
-
-
-def _normal(word: str) -> str:
-    """A light plural fold so 'sanctions' meets 'sanction' ('press', 'its' and 'us' are kept)."""
-    return word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") else word
-
-
-def content_words(text: str) -> set[str]:
-    """Lower-cased, plural-folded words of text that are not stopwords."""
-    return {_normal(w) for w in query_terms(text)}
-
-
-def word_set(text: str) -> set[str]:
-    """Lower-cased words of text, possessives dropped: "Cuba’s 38 mln" -> {'cuba', '38', 'mln'}."""
-    return {w.lower().removesuffix("’s").removesuffix("'s") for w in re.findall(r"[\w’'-]+", text)}
-
-
-def mentions(words: set[str], name: str) -> bool:
-    """True when a word of `words` is `name` or shares its stem ('cuban' ~ 'cuba', 'american' ~ 'america').
-
-    >>> mentions({"cuba", "russia"}, "cuban"), mentions({"cuba"}, "cup")
-    (True, False)
-    """
-    name = name.lower()
-    if name in words:
-        return True
-    if name.isdigit() or len(name) < 4:
-        return False
-    return any(min(len(w), len(name)) >= 4 and (w.startswith(name) or name.startswith(w)) for w in words)
 
 
 def overlap(words: set[str], other: set[str]) -> float:

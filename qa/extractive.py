@@ -26,9 +26,9 @@ from datetime import date
 import numpy as np
 
 from qa.dates import Window, find_windows
-from qa.evidence import Evidence, Match, PassageSentence, content_words, mentions, word_set
-from qa.lexical import STOPWORDS
+from qa.evidence import Evidence, Match, PassageSentence
 from qa.query import Understanding
+from qa.text import ABBREVIATION, STOPWORDS, content_words, mentions, name_phrases, word_set
 from qa.types import day_date, day_number
 
 # Measured on the sample (python -m bench.answering): with these weights the best sentence scores 0.54-1.12
@@ -47,10 +47,6 @@ _OPENING_QUOTE = ('"', "“", "«", "'", "‘")
 
 # A name word: an abbreviation with its dots ("U.S."), an initial before a name ("W. Bush"), or a
 # capitalised word. A name is a run of them, not at the question's start ("What", "Who").
-_NAME_WORD = r"(?:[A-Z]\.){2,}|[A-Z]\.(?=\s+[A-Z])|[A-Z][\w’'-]*"
-_NAME = re.compile(rf"(?<=[\s\"“‘(])(?:{_NAME_WORD})(?:\s+(?:{_NAME_WORD}))*|\b[A-Z]{{2,}}\b")
-_PRONOUN_I = re.compile(r"^I(?:['’]\w+)?$")  # "How do I ..." names nobody
-_ABBREVIATION = re.compile(r"\b(?:[A-Za-z]\.){2,}")
 _NUMBER = re.compile(r"\b\d+\b")
 _TOKEN = re.compile(r"\w[\w’'-]*|[^\w\s]")
 # Words that open the noun phrase a question asks about: "the population of", "how many tourists".
@@ -94,18 +90,6 @@ def score(match: Match) -> float:
 
 
 # --- what the question asks about ---------------------------------------------------------
-def name_phrases(text: str) -> list[str]:
-    """Names in text (capitalised runs after its first word, acronyms), abbreviations kept whole.
-
-    >>> name_phrases("Who won the men's singles U.S. Open 2021?")
-    ['U.S. Open']
-    >>> name_phrases("How do I bake bread like George W. Bush and the UN?")
-    ['George W. Bush', 'UN']
-    """
-    found = (" ".join(w for w in phrase.split() if not _PRONOUN_I.match(w)) for phrase in _NAME.findall(text))
-    return list(dict.fromkeys(p for p in found if p))
-
-
 def focus_nouns(question: str) -> list[str]:
     """The nouns a question asks about: the last lower-case word of each phrase opened by a determiner
     ("the population of"), the first after "how many/much" ("how many tourists visited"), unless it
@@ -163,7 +147,7 @@ def passage_words(evidence: Evidence) -> set[str]:
     """Every word of the retrieved passages and titles, with 'U.S.' also as 'us' and 'Diaz-Canel'
     also as 'diaz' and 'canel' (questions split or spell these differently)."""
     text = " ".join(f"{h.chunk.title} {h.chunk.text}" for h in evidence.hits)
-    words = word_set(text) | word_set(_ABBREVIATION.sub(lambda m: m[0].replace(".", ""), text))
+    words = word_set(text) | word_set(ABBREVIATION.sub(lambda m: m[0].replace(".", ""), text))
     return words | {part for w in words for part in re.split(r"[-’']", w) if part}
 
 

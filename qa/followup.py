@@ -15,8 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from qa.evidence import content_words
-from qa.extractive import name_phrases
+from qa.text import content_words, name_phrases
 
 History = Sequence[tuple[str, str]]
 

@@ -8,21 +8,14 @@ Queries are built from word tokens and bound as quoted FTS5 terms: user text is 
 
 from __future__ import annotations
 
-import re
 import sqlite3
 import threading
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
+from qa.text import query_terms
 from qa.types import Chunk, Filters, day_number
 
-_WORD = re.compile(r"\w+", re.UNICODE)
-STOPWORDS = frozenset(
-    "a an and are as at be been but by can could did do does for from had has have he her his how i "
-    "if in into is it its me my no not of on or our she so than that the their them then there these "
-    "they this to was we were what when where which who whom why will with would you your about after "
-    "said say says tell told also any some more most other such only own same very just over".split()
-)
 _SCHEMA = """
 CREATE VIRTUAL TABLE IF NOT EXISTS chunks USING fts5(
     title, text, chunk_id UNINDEXED, article_id UNINDEXED, outlet UNINDEXED, day UNINDEXED,
@@ -39,15 +32,6 @@ CREATE INDEX IF NOT EXISTS chunk_meta_outlet_day ON chunk_meta (outlet, day);
 -- Outlet names as articles spell them (chunk_meta keeps them case-folded), for question understanding.
 CREATE TABLE IF NOT EXISTS outlets (key TEXT PRIMARY KEY, name TEXT NOT NULL);
 """
-
-
-def query_terms(text: str) -> list[str]:
-    """'What did Russia say about the INF Treaty?' -> ['russia', 'inf', 'treaty']."""
-    seen: dict[str, None] = {}
-    for word in _WORD.findall(text.lower()):
-        if word not in STOPWORDS and len(word) > 1:
-            seen.setdefault(word, None)
-    return list(seen)
 
 
 class LexicalIndex:

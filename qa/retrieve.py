@@ -19,9 +19,8 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Sequence
-from functools import cache
-
 from datetime import date, timedelta
+from functools import cache
 
 from qa.errors import ConfigError, EmptyIndexError, StoreError
 from qa.query import Catalogue, Understanding, understand

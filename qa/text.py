@@ -1,4 +1,11 @@
-"""Sentence splitting with character offsets (shared by the chunker, the answerer and the citation checker).
+"""Text helpers with one home each: sentences (with offsets), stopwords and content words, names in a
+question, the [n] citation marker, and the http(s) URL check. Shared by ingest, retrieval, answering,
+the citation check, eval and the front ends.
+
+>>> sorted(content_words("The sanctions were imposed on Cuba in 1962."))
+['1962', 'cuba', 'imposed', 'sanction']
+>>> strip_markers("Russia regrets it [1]. Cuba agrees [2, 3].")
+'Russia regrets it. Cuba agrees.'
 
 >>> text = 'Putin met Mr. Diaz-Canel. "We agree," he said. The U.S. left.'
 >>> [text[s:e] for s, e in sentence_spans(text)]
@@ -65,3 +72,89 @@ def _strip(text: str, s: int, e: int) -> tuple[int, int]:
 def split_sentences(text: str) -> list[str]:
     """The sentences of text as strings (see `sentence_spans`)."""
     return [text[s:e] for s, e in sentence_spans(text)]
+
+
+# --- words ---------------------------------------------------------------------------------
+_WORD = re.compile(r"\w+", re.UNICODE)
+STOPWORDS = frozenset(
+    "a an and are as at be been but by can could did do does for from had has have he her his how i "
+    "if in into is it its me my no not of on or our she so than that the their them then there these "
+    "they this to was we were what when where which who whom why will with would you your about after "
+    "said say says tell told also any some more most other such only own same very just over".split()
+)
+
+
+def query_terms(text: str) -> list[str]:
+    """'What did Russia say about the INF Treaty?' -> ['russia', 'inf', 'treaty']."""
+    seen: dict[str, None] = {}
+    for word in _WORD.findall(text.lower()):
+        if word not in STOPWORDS and len(word) > 1:
+            seen.setdefault(word, None)
+    return list(seen)
+
+
+def _normal(word: str) -> str:
+    """A light plural fold so 'sanctions' meets 'sanction' ('press', 'its' and 'us' are kept)."""
+    return word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") else word
+
+
+def content_words(text: str) -> set[str]:
+    """Lower-cased, plural-folded words of text that are not stopwords."""
+    return {_normal(w) for w in query_terms(text)}
+
+
+def word_set(text: str) -> set[str]:
+    """Lower-cased words of text, possessives dropped: "Cuba’s 38 mln" -> {'cuba', '38', 'mln'}."""
+    return {w.lower().removesuffix("’s").removesuffix("'s") for w in re.findall(r"[\w’'-]+", text)}
+
+
+def mentions(words: set[str], name: str) -> bool:
+    """True when a word of `words` is `name` or shares its stem ('cuban' ~ 'cuba', 'american' ~ 'america').
+
+    >>> mentions({"cuba", "russia"}, "cuban"), mentions({"cuba"}, "cup")
+    (True, False)
+    """
+    name = name.lower()
+    if name in words:
+        return True
+    if name.isdigit() or len(name) < 4:
+        return False
+    return any(min(len(w), len(name)) >= 4 and (w.startswith(name) or name.startswith(w)) for w in words)
+
+
+# --- names ---------------------------------------------------------------------------------
+_NAME_WORD = r"(?:[A-Z]\.){2,}|[A-Z]\.(?=\s+[A-Z])|[A-Z][\w’'-]*"
+_NAME = re.compile(rf"(?<=[\s\"“‘(])(?:{_NAME_WORD})(?:\s+(?:{_NAME_WORD}))*|\b[A-Z]{{2,}}\b")
+_PRONOUN_I = re.compile(r"^I(?:['’]\w+)?$")  # "How do I ..." names nobody
+ABBREVIATION = re.compile(r"\b(?:[A-Za-z]\.){2,}")
+
+
+def name_phrases(text: str) -> list[str]:
+    """Names in text (capitalised runs after its first word, acronyms), abbreviations kept whole.
+
+    >>> name_phrases("Who won the men's singles U.S. Open 2021?")
+    ['U.S. Open']
+    >>> name_phrases("How do I bake bread like George W. Bush and the UN?")
+    ['George W. Bush', 'UN']
+    """
+    found = (" ".join(w for w in phrase.split() if not _PRONOUN_I.match(w)) for phrase in _NAME.findall(text))
+    return list(dict.fromkeys(p for p in found if p))
+
+
+# --- citation markers and URLs -----------------------------------------------------------
+_NUM = r"\d+(?:\s*[-–]\s*\d+)?"
+MARKER = re.compile(rf"\[\s*(?:(?:passages?|sources?|docs?)\s*)?({_NUM}(?:\s*[,;]\s*{_NUM})*)\s*\]", re.I)
+
+
+CITED = re.compile(r"\[(\d+)\]")  # a checked answer's markers: always one number, renumbered 1..n
+CITED_RUN = re.compile(r"(?:\s*\[\d+\])*")  # the markers that follow a sentence of a checked answer
+
+
+def strip_markers(text: str) -> str:
+    """text without its [n] citation markers (and the space before them)."""
+    return re.sub(r"[ \t]+(?=[.,;:!?])", "", MARKER.sub("", text)).strip()
+
+
+def is_http_url(text: str) -> bool:
+    """'HTTPS://example.com/a' -> True; 'urn:example:1', 'news/a.txt' -> False."""
+    return text.lower().startswith(("http://", "https://"))

@@ -6,6 +6,7 @@ quote can be highlighted exactly: `article_text[start:end] == chunk.text`.
 
 from __future__ import annotations
 
+import time
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from functools import cached_property
@@ -20,6 +21,11 @@ def day_number(iso: str) -> int:
 def day_date(number: int) -> date | None:
     """20181102 -> date(2018, 11, 2); 0 (unknown) -> None."""
     return date(number // 10000, number // 100 % 100, number % 100) if number else None
+
+
+def elapsed_ms(since: float) -> float:
+    """Milliseconds since a `time.perf_counter()` reading, to 0.1 ms (the unit of `Answer.timings`)."""
+    return round((time.perf_counter() - since) * 1000, 1)
 
 
 @dataclass(frozen=True)

@@ -45,8 +45,8 @@ def citing(*claims: tuple[str, str]):
 
 def run_ask(settings, *args: str):
     """`newsqa ask ARGS` with settings as the context object, through the CLI's error handling."""
-    from ui.cli.main import NewsqaGroup
     from ui.cli.ask import ask
+    from ui.cli.main import NewsqaGroup
 
     @click.group(cls=NewsqaGroup)
     def group() -> None:

@@ -1,4 +1,8 @@
-"""Answer -> text for people: Markdown (CLI, web) and plain terminal text. Front-end neutral.
+"""What every front end says, in one place: answers as Markdown and terminal text, the source line,
+the flagged / unsupported / abstained wording, error messages for users, feedback rows and filters.
+
+Front-end neutral: the CLI, the web chat and the Slack bot decorate these strings (emoji, Markdown or
+Block Kit) but never word them again.
 
 Sentences the citation check could not support are visibly marked where they stand, a flagged answer
 starts with a warning, and the numbered sources follow, each with its quoted supporting sentence.
@@ -18,14 +22,23 @@ Sources
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from dataclasses import asdict
+from datetime import date, datetime
+from typing import Any
 
+from qa.errors import EmptyIndexError, LLMError, NewsqaError
 from qa.injection import NOTICE as AI_NOTICE
-from qa.types import Answer, Citation
+from qa.text import CITED_RUN
+from qa.types import Answer, Citation, Filters
 
+UNTITLED = "(untitled)"
 UNSUPPORTED = "not supported by the cited source"
 FLAGGED = "Most of this answer is not supported by the passages it cites: check the sources."
-_MARKS = re.compile(r"(?:\s*\[\d+\])*")
+ABSTAINED = "The articles do not contain enough evidence to answer this with confidence."
+NOT_INDEXED = "Add articles first: nothing is indexed yet."
+LLM_DOWN = "The language model is not available right now, so I can't answer."
+BROKEN = "Something went wrong while answering."
 
 
 def mark_unsupported(answer: Answer, mark: Callable[[str], str]) -> str:
@@ -40,7 +53,7 @@ def mark_unsupported(answer: Answer, mark: Callable[[str], str]) -> str:
         at = text.find(sentence.text, cursor)
         if at < 0:
             continue
-        end = _MARKS.match(text, at + len(sentence.text)).end()
+        end = CITED_RUN.match(text, at + len(sentence.text)).end()
         out.append(text[cursor:end])
         if not sentence.supported:
             out.append(mark(UNSUPPORTED))
@@ -59,10 +72,100 @@ def understood_line(answer: Answer) -> str:
     return f"Understood as: {described}" if described else ""
 
 
+def title_of(c: Citation) -> str:
+    """The headline of a cited article, or '(untitled)'."""
+    return c.title or UNTITLED
+
+
+def source_meta(c: Citation, *, author: bool = False,
+                day: Callable[[str], str] = lambda iso: iso[:10]) -> list[str]:
+    """[outlet, (author,) day] of a citation, the unknown ones left out: ['TASS', '2018-11-02']."""
+    return [part for part in (c.outlet, c.author if author else "", day(c.published_at) if c.published_at else "")
+            if part]
+
+
 def source_line(c: Citation) -> str:
     """'(untitled) — TASS, 2018-11-02' (outlet and date left out when unknown)."""
-    where = ", ".join(part for part in (c.outlet, c.published_at[:10]) if part)
-    return f"{c.title or '(untitled)'}" + (f" — {where}" if where else "")
+    where = ", ".join(source_meta(c))
+    return title_of(c) + (f" — {where}" if where else "")
+
+
+def warning(answer: Answer) -> str:
+    """One line of warning for an answer: abstained, flagged, or how many sentences are unsupported.
+
+    '' when every sentence is supported. The rule for "flagged" is `Answer.flagged`, set by the check.
+    """
+    if answer.abstained:
+        return ABSTAINED
+    if answer.flagged:
+        return FLAGGED
+    n = sum(1 for s in answer.sentences if s.text.strip() and not s.supported)
+    return f"{n} sentence{'s' * (n != 1)} {UNSUPPORTED}." if n else ""
+
+
+def user_message(exc: BaseException, *, add_articles: str, details: bool = True) -> str:
+    """What to tell a user about an error raised while answering (plain text; front ends decorate it).
+
+    add_articles says how to add articles in that front end; details=False keeps server-side details
+    (endpoint URLs, exception text) out of a shared channel.
+
+    >>> user_message(EmptyIndexError("no chunks"), add_articles="Run `newsqa ingest`.")
+    'Add articles first: nothing is indexed yet. Run `newsqa ingest`.'
+    >>> user_message(KeyError("x"), add_articles="", details=False)
+    'Something went wrong while answering. It has been logged; please try again later.'
+    """
+    match exc:
+        case EmptyIndexError():
+            return f"{NOT_INDEXED} {add_articles}".strip()
+        case LLMError():
+            return f"{LLM_DOWN} {exc}" if details else f"{LLM_DOWN} Please try again in a few minutes."
+        case NewsqaError():
+            return str(exc)
+    if details:
+        return (f"{BROKEN} ({type(exc).__name__}: {exc}) Try again; if it keeps happening, the server log "
+                "has the details.")
+    return f"{BROKEN} It has been logged; please try again later."
+
+
+def feedback_row(question: str, answer: Answer) -> dict[str, Any]:
+    """The answer fields of a feedback row (`FeedbackStore.add(**row, ...)`), the same in every front end."""
+    return {"question": question, "answer": answer.text, "citations": [asdict(c) for c in answer.citations]}
+
+
+def parse_day(value: date | datetime | str | None, label: str) -> date | None:
+    """'2018-11-02' (or a date, or '2018-11-02 00:00:00') -> date; None or '' -> None.
+
+    Raises NewsqaError naming the field when the value is not a date.
+
+    >>> parse_day("2018-11-02 00:00:00", "from"), parse_day("", "from")
+    (datetime.date(2018, 11, 2), None)
+    """
+    if value in (None, ""):
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value).strip()[:10])
+    except ValueError:
+        raise NewsqaError(f"The {label} date {value!r} is not a date: use YYYY-MM-DD, e.g. 2018-11-02.") from None
+
+
+def parse_filters(since: date | datetime | str | None, until: date | datetime | str | None,
+                  outlets: Iterable[str] | None, *, labels: tuple[str, str] = ("from", "to")) -> Filters:
+    """Filter inputs from any front end -> Filters; raises NewsqaError for a bad or reversed date range.
+
+    >>> parse_filters("2018-11-01", None, ["TASS", " "]).outlets
+    ('TASS',)
+    >>> parse_filters("2020-01-02", "2020-01-01", (), labels=("--since", "--until"))
+    Traceback (most recent call last):
+    qa.errors.NewsqaError: The date range is reversed: --since 2020-01-02 is after --until 2020-01-01.
+    """
+    lo, hi = parse_day(since, labels[0]), parse_day(until, labels[1])
+    if lo and hi and lo > hi:
+        raise NewsqaError(f"The date range is reversed: {labels[0]} {lo} is after {labels[1]} {hi}.")
+    return Filters(since=lo, until=hi, outlets=tuple(o.strip() for o in (outlets or ()) if o and o.strip()))
 
 
 def answer_markdown(answer: Answer) -> str:
@@ -75,8 +178,8 @@ def answer_markdown(answer: Answer) -> str:
     if answer.citations:
         lines += ["", "**Sources**", ""]
     for c in answer.citations:
-        title = f"**{_md(c.title)}**" if c.title else "*(untitled)*"
-        where = ", ".join(_md(part) for part in (c.outlet, c.published_at[:10]) if part)
+        title = f"**{_md(c.title)}**" if c.title else f"*{UNTITLED}*"
+        where = ", ".join(_md(part) for part in source_meta(c))
         lines.append(f"{c.n}. {title}" + (f" — {where}" if where else "") + (f" — <{c.url}>" if c.url else "")
                      + (f" — ⚠️ *{AI_NOTICE}*" if c.addressed_to_ai else ""))
         if c.quote:

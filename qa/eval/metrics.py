@@ -17,11 +17,11 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from difflib import SequenceMatcher
 from dataclasses import dataclass
+from difflib import SequenceMatcher
 from functools import lru_cache
 
-from qa.evidence import content_words
+from qa.text import content_words
 
 MIN_OVERLAP = 40  # characters of shared normalised text that count as "the same passage"
 _NON_WORD = re.compile(r"[\W_]+", re.UNICODE)

@@ -11,21 +11,30 @@ Metric definitions (`METRICS`) and their functions are in `qa.eval.metrics`.
 
 from __future__ import annotations
 
-import re
 import time
 from collections.abc import Callable, Sequence
 
 from qa.eval.metrics import (
-    contains_answer, evidence_recall, exact_match, first_relevant_rank, hit_at, holds_evidence,
-    keyword_coverage, mean, percentile, reciprocal_rank, token_f1, METRIC_NAMES,
+    METRIC_NAMES,
+    contains_answer,
+    evidence_recall,
+    exact_match,
+    first_relevant_rank,
+    hit_at,
+    holds_evidence,
+    keyword_coverage,
+    mean,
+    percentile,
+    reciprocal_rank,
+    token_f1,
 )
 from qa.eval.sets import EvalQuestion
-from qa.types import Answer, Filters
+from qa.text import strip_markers
+from qa.types import Answer, Filters, elapsed_ms
 
 RANK_DEPTH = 10  # Hit@1/3/5/10 and MRR@10 look this deep
 ASSERTION_PASS = 0.6  # offline: an assertion is made when this share of its content words is present
 STAGES = ("retrieve_ms", "generate_ms", "judge_ms", "total_ms")
-_MARKER = re.compile(r"\s*\[\d+(?:\s*,\s*\d+)*\]")
 
 
 def run_eval(questions: Sequence[EvalQuestion], answerer, retriever, *, k: int, judge=None,
@@ -44,7 +53,7 @@ def evaluate_question(q: EvalQuestion, answerer, retriever, *, k: int, judge=Non
     filters = Filters(until=q.as_of) if q.as_of else None  # the archive as it stood that day
     started = time.perf_counter()
     answer = answerer.answer(q.question, history=history_of(q), filters=filters, k=k, as_of=q.as_of)
-    timings = {**answer.timings, "total_ms": answer.timings.get("total_ms", _ms(started))}
+    timings = {**answer.timings, "total_ms": answer.timings.get("total_ms", elapsed_ms(started))}
     passages: list[str] = []
     if q.evidence:
         cues = retriever.understand(answer.question, q.as_of)
@@ -54,7 +63,7 @@ def evaluate_question(q: EvalQuestion, answerer, retriever, *, k: int, judge=Non
     if judge is not None and q.assertions and not answer.abstained:
         judged = time.perf_counter()
         verdicts = judge.verdicts(q.question, answer_text(answer), q.assertions)
-        timings["judge_ms"] = _ms(judged)
+        timings["judge_ms"] = elapsed_ms(judged)
     metrics, reasons = score(q, answer, passages, k, verdicts)
     return _result(q, answer, passages, metrics, reasons, timings)
 
@@ -66,11 +75,7 @@ def history_of(q: EvalQuestion) -> list[tuple[str, str]]:
 
 def answer_text(answer: Answer) -> str:
     """The answer without its [n] markers: 'Putin said so [1, 2].' -> 'Putin said so.'"""
-    return _MARKER.sub("", answer.text).strip()
-
-
-def _ms(since: float) -> float:
-    return round((time.perf_counter() - since) * 1000, 1)
+    return strip_markers(answer.text)
 
 
 def score(q: EvalQuestion, answer: Answer, passages: Sequence[str], k: int,

@@ -15,8 +15,8 @@ import pytest
 
 from ingest.article import Article
 from qa.config import Settings
-from qa.errors import EmbedderMismatchError, NewsqaError
 from qa.embeddings import EmbedderIdentity
+from qa.errors import EmbedderMismatchError, NewsqaError
 from qa.store import open_store
 from tests.conftest import ROOT, make_indexer, seed_article
 

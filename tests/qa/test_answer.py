@@ -11,8 +11,8 @@ import pytest
 from ingest.article import Article
 from qa.answer import Answerer
 from qa.errors import EmptyIndexError
-from qa.eval.sets import read_question_set
 from qa.eval.run import history_of
+from qa.eval.sets import read_question_set
 from qa.evidence import Evidence
 from qa.extractive import abstention, missing_terms
 from qa.types import Answer, Chunk, Filters, SearchHit
@@ -206,7 +206,7 @@ def test_cli_ask_json_has_the_answer_shape(sample_settings):
 
 def test_cli_ask_rejects_an_inverted_date_range(sample_settings):
     result = run_ask(sample_settings, INF, "--since", "2020-01-02", "--until", "2020-01-01")
-    assert result.exit_code == 2 and "is after --until" in result.output
+    assert result.exit_code == 2 and "--since 2020-01-02 is after --until" in result.output
 
 
 def test_cli_ask_date_filter_without_matches_abstains(sample_settings):

@@ -4,7 +4,8 @@ from datetime import date
 
 import pytest
 
-from qa.lexical import LexicalIndex, lexical_path, query_terms
+from qa.lexical import LexicalIndex, lexical_path
+from qa.text import query_terms
 from qa.types import Chunk, Filters
 
 

@@ -106,11 +106,10 @@ def _ingest(library: Library, corpus: tuple[str, ...], qset: QuestionSet) -> str
     """Ingest --corpus and the set's passages into library; returns a label for the report."""
     from ingest.article import Article
     from ingest.clean import clean_text
-    from ingest.load import load_sources
+    from ingest.load import load_sources, loader_options
     from ui.cli.progress import IngestProgress
 
-    s = library.settings
-    items = list(load_sources(corpus, max_bytes=int(s.max_file_mb * 2**20), timeout=s.fetch_timeout))
+    items = list(load_sources(corpus, **loader_options(library.settings)))
     items += [Article(text=clean_text(p.text), outlet=qset.format.upper(), source=p.source) for p in qset.passages]
     with IngestProgress() as progress:
         report = library.indexer().ingest(items, progress=progress.update)

@@ -9,8 +9,9 @@ import click
 
 from qa.config import get_settings
 from qa.errors import NewsqaError
-from ui.context import Library
 from ui.cli.options import parse_field_map
+from ui.context import Library
+from ui.render import UNTITLED
 
 
 class NewsqaGroup(click.Group):
@@ -65,12 +66,12 @@ def ingest(settings, sources, include, exclude, fields, prune, strict, as_json) 
       newsqa ingest https://example.org/feed.xml https://example.org/story.html
       newsqa ingest archive/ --prune       # also drop articles whose files were deleted
     """
-    from ingest.load import load_sources
+    from ingest.load import load_sources, loader_options
     from ui.cli.progress import IngestProgress
 
     library = Library(settings)
     items = load_sources(sources, include=include, exclude=exclude, field_map=parse_field_map(fields),
-                         max_bytes=int(settings.max_file_mb * 2**20), timeout=settings.fetch_timeout)
+                         **loader_options(settings))
     with IngestProgress(enabled=not as_json) as progress:
         report = library.indexer().ingest(items, prune=prune, progress=progress.update)
     if as_json:
@@ -115,7 +116,7 @@ def stats(settings, as_json) -> None:
     click.echo(f"AI-addressed {len(flagged)} article(s) contain text addressed to an AI"
                + (" (never used as answers):" if flagged else ""))
     for item in flagged:
-        click.echo(f"  {item['article_id']}  {item['title'] or '(untitled)'}")
+        click.echo(f"  {item['article_id']}  {item['title'] or UNTITLED}")
 
 
 @cli.command()

@@ -6,17 +6,19 @@ import functools
 
 import click
 
+from qa.errors import NewsqaError
 from qa.types import Filters
+from ui.render import parse_filters
 
 DATE = click.DateTime(["%Y-%m-%d"])
 
 
-def parse_filters(since, until, sources) -> Filters:
+def cli_filters(since, until, sources) -> Filters:
     """Click values -> Filters (dates from click.DateTime), refusing an empty date range."""
-    lo, hi = (since.date() if since else None), (until.date() if until else None)
-    if lo and hi and lo > hi:
-        raise click.BadParameter(f"--since {lo} is after --until {hi}.", param_hint="--since/--until")
-    return Filters(since=lo, until=hi, outlets=tuple(s.strip() for s in sources if s.strip()))
+    try:
+        return parse_filters(since, until, sources, labels=("--since", "--until"))
+    except NewsqaError as exc:
+        raise click.BadParameter(str(exc), param_hint="--since/--until") from None
 
 
 def filter_options(func):
@@ -24,7 +26,7 @@ def filter_options(func):
 
     @functools.wraps(func)
     def wrapper(*args, since, until, sources, **kwargs):
-        return func(*args, filters=parse_filters(since, until, sources), **kwargs)
+        return func(*args, filters=cli_filters(since, until, sources), **kwargs)
 
     options = [
         click.option("--since", type=DATE, metavar="YYYY-MM-DD", help="Only articles published on or after this date (YYYY-MM-DD)."),

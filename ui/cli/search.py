@@ -12,6 +12,7 @@ import click
 
 from qa.retrieve import MODES
 from ui.cli.options import as_of_option, filter_options
+from ui.render import UNTITLED
 
 
 @click.command()
@@ -63,7 +64,7 @@ def search(settings, query, k, filters, mode, as_of, literal, as_json) -> None:
 def _hit_plain(hit: dict) -> str:
     """One result as a few readable lines: rank, score, source line, ids, then the passage."""
     source = " · ".join(x for x in (hit["outlet"], hit["published_at"][:10], hit["url"]) if x)
-    head = f"{hit['rank']}. {hit['title'] or '(untitled)'}  [score {hit['score']:.4f}]"
+    head = f"{hit['rank']}. {hit['title'] or UNTITLED}  [score {hit['score']:.4f}]"
     ids = f"   chunk {hit['chunk_id']}  article {hit['article_id']}"
     body = textwrap.indent(textwrap.fill(" ".join(hit["text"].split()), 96), "   ")
     return "\n".join(x for x in (head, f"   {source}" if source else "", ids, body) if x)

@@ -21,7 +21,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from qa.errors import ConfigError
 from ui.slack.bot import SlackBot
 
-log = logging.getLogger("newsqa.slack")
+log = logging.getLogger(__name__)
 
 EVENTS_PATH = "/slack/events"
 MAX_BODY_BYTES = 1 << 20  # Slack's payloads are a few KB
@@ -37,7 +37,7 @@ class _SameTokenNotice(logging.Filter):
 
 def bolt_logger() -> logging.Logger:
     """The logger Bolt's App logs to, without the misleading same-token notice."""
-    logger = logging.getLogger("newsqa.slack.bolt")
+    logger = logging.getLogger(f"{__name__}.bolt")
     if not any(isinstance(f, _SameTokenNotice) for f in logger.filters):
         logger.addFilter(_SameTokenNotice())
     return logger

@@ -10,18 +10,18 @@ from __future__ import annotations
 import json
 import logging
 import uuid
-from dataclasses import asdict
 
 from slack_sdk.errors import SlackApiError
 
 from qa.feedback import settings_snapshot
 from qa.types import Answer
+from ui.render import feedback_row
 from ui.slack.cache import BoundedCache
 from ui.slack.render import FEEDBACK_ACTIONS, answer_messages, escape, feedback_value
 from ui.slack.reply import MessageReply, Reply, ResponseUrlReply, deliver
 from ui.slack.thread import ANSWER_EVENT, in_thread, plain_text, thread_history
 
-log = logging.getLogger("newsqa.slack")
+log = logging.getLogger(__name__)
 
 HELP = ("Ask me about the news archive, e.g. `@newsqa What did Russia say about the INF treaty?` "
         "or `/ask What did Russia say about the INF treaty?`")
@@ -134,8 +134,7 @@ class SlackBot:
         answer_id = uuid.uuid4().hex[:16]
 
         def render(answer: Answer):
-            self.answers.add(answer_id, {"question": question, "answer": answer.text, "mode": answer.mode,
-                                         "citations": [asdict(c) for c in answer.citations]})
+            self.answers.add(answer_id, {**feedback_row(question, answer), "mode": answer.mode})
             value = feedback_value(answer_id, question)
             metadata = {"event_type": ANSWER_EVENT, "event_payload": {"question": question[:2000],
                                                                        "answer_id": answer_id}}

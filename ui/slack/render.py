@@ -16,7 +16,7 @@ import json
 import re
 
 from qa.types import Answer, Citation
-from ui.render import AI_NOTICE, understood_line
+from ui.render import AI_NOTICE, source_meta, title_of, understood_line, warning
 
 SECTION_CHARS = 3000  # Block Kit: section text
 CONTEXT_CHARS = 3000  # Block Kit: text element of a context block
@@ -89,9 +89,9 @@ def progress_message(partial: str) -> dict:
 
 def source_line(citation: Citation) -> str:
     """'*[1]* <https://tass.com/x|Russia regrets> · TASS · 2018-10-21' and the quote below it."""
-    title = escape(citation.title or "Untitled article").replace("|", "/")
+    title = escape(title_of(citation)).replace("|", "/")
     link = f"<{citation.url.replace('|', '%7C')}|{title}>" if citation.url else title
-    parts = [f"*[{citation.n}]* {link}", escape(citation.outlet), citation.published_at[:10],
+    parts = [f"*[{citation.n}]* {link}", *map(escape, source_meta(citation)),
              f":warning: _{AI_NOTICE}_" if citation.addressed_to_ai else ""]
     line = " · ".join(p for p in parts if p)
     quote = " ".join((citation.quote or citation.text).split())
@@ -101,17 +101,9 @@ def source_line(citation: Citation) -> str:
 
 
 def warning_line(answer: Answer) -> str:
-    """A one-line warning when the answer abstained or has unsupported sentences; '' when all is well."""
-    if answer.abstained:
-        return ":warning: _The articles do not contain enough evidence to answer this with confidence._"
-    cited = [s for s in answer.sentences if s.text.strip()]
-    unsupported = [s for s in cited if not s.supported]
-    if answer.flagged or (cited and len(unsupported) * 2 > len(cited)):
-        return ":warning: _Most of this answer is not supported by the cited passages. Check the sources._"
-    if unsupported:
-        n = len(unsupported)
-        return f":warning: _{n} sentence{'s' * (n != 1)} not supported by the cited passages._"
-    return ""
+    """`ui.render.warning` as a Slack context line; '' when all is well."""
+    text = warning(answer)
+    return f":warning: _{escape(text)}_" if text else ""
 
 
 def feedback_value(answer_id: str, question: str, limit: int = 2000) -> str:

@@ -17,16 +17,14 @@ from typing import Protocol
 
 from slack_sdk.errors import SlackApiError
 
-from qa.errors import EmptyIndexError, LLMError, NewsqaError
+from qa.errors import NewsqaError
 from qa.types import Answer
+from ui.render import user_message
 from ui.slack.render import PLACEHOLDER, progress_message, text_message
 
-log = logging.getLogger("newsqa.slack")
+log = logging.getLogger(__name__)
 
-LLM_DOWN = ("Sorry, I can't reach the language model right now, so I can't answer. "
-            "Please try again in a few minutes.")
-EMPTY_INDEX = "There are no articles to search yet. Ask whoever runs me to ingest some (`newsqa ingest`)."
-BROKEN = "Sorry, something went wrong while answering. It has been logged; please try again later."
+ADD_ARTICLES = "Ask whoever runs me to ingest some (`newsqa ingest`)."
 
 
 class Reply(Protocol):
@@ -38,15 +36,7 @@ class Reply(Protocol):
 
 def friendly_error(exc: BaseException) -> str:
     """A short message for users; details go to the log, not to the channel."""
-    match exc:
-        case LLMError():
-            return f":warning: {LLM_DOWN}"
-        case EmptyIndexError():
-            return f":warning: {EMPTY_INDEX}"
-        case NewsqaError():
-            return f":warning: {exc}"
-        case _:
-            return f":warning: {BROKEN}"
+    return f":warning: {user_message(exc, add_articles=ADD_ARTICLES, details=False)}"
 
 
 class MessageReply:

@@ -13,18 +13,17 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass, field
-from datetime import date
+from dataclasses import dataclass, field
 
+from qa.errors import NewsqaError
 from qa.feedback import settings_snapshot
-from qa.errors import EmptyIndexError, LLMError, NewsqaError
 from qa.types import Answer, Filters
+from ui.render import feedback_row, parse_filters, user_message
 from ui.web.render import answer_markdown
 
 log = logging.getLogger(__name__)
 
-EMPTY_INDEX = ("**Add articles first:** nothing is indexed yet. Open the **Library** tab to add files or "
-               "URLs, or run `newsqa ingest samples/` for the bundled sample.")
+ADD_ARTICLES = "Open the Library tab to add files or URLs, or run `newsqa ingest samples/` for the bundled sample."
 FALLBACK_NOTE = ("ℹ️ *The language model is not answering, so this answer is extractive: sentences "
                  "quoted from the passages.*")
 THINKING = "*Searching the articles…*"
@@ -64,38 +63,9 @@ class ChatSession:
         return out
 
 
-def parse_day(value, label: str) -> date | None:
-    """'2018-11-02' (or a date, or '2018-11-02 00:00:00') -> date; None or '' -> None.
-
-    Raises NewsqaError naming the field when the value is not a date.
-    """
-    if value in (None, ""):
-        return None
-    try:
-        return date.fromisoformat(str(value).strip()[:10])
-    except ValueError:
-        raise NewsqaError(f"The {label} date {value!r} is not a date: use YYYY-MM-DD, e.g. 2018-11-02.") from None
-
-
-def make_filters(since, until, outlets) -> Filters:
-    """The advanced panel's inputs -> Filters; raises NewsqaError for a bad or reversed date range."""
-    start, end = parse_day(since, "from"), parse_day(until, "to")
-    if start and end and start > end:
-        raise NewsqaError(f"The date range is reversed: {start} is after {end}.")
-    return Filters(since=start, until=end, outlets=tuple(o for o in (outlets or ()) if o))
-
-
 def friendly(exc: Exception) -> str:
     """A chat message for an error raised while answering."""
-    match exc:
-        case EmptyIndexError():
-            return EMPTY_INDEX
-        case LLMError():
-            return f"⚠️ **The language model is not available.** {exc}"
-        case NewsqaError():
-            return f"⚠️ {exc}"
-    return (f"⚠️ Something went wrong while answering ({type(exc).__name__}: {exc}). "
-            "Try again; if it keeps happening, the server log has the details.")
+    return f"⚠️ {user_message(exc, add_articles=ADD_ARTICLES)}"
 
 
 class WebChat:
@@ -115,7 +85,7 @@ class WebChat:
         session.turns.append(turn)
         yield turn
         try:
-            turn.filters = make_filters(since, until, outlets)
+            turn.filters = parse_filters(since, until, outlets, labels=("start", "end"))
             yield from self._stream(turn, history)
         except Exception as exc:  # a callback must never take the app down: the user gets a message
             if not isinstance(exc, NewsqaError):
@@ -157,9 +127,8 @@ class WebChat:
             self.feedback.set_rating(turn.feedback_id, rating)
         else:
             turn.feedback_id = self.feedback.add(
-                channel="web", rating=rating, question=turn.question, answer=turn.answer.text,
-                citations=[asdict(c) for c in turn.answer.citations], settings=self.snapshot(turn),
-                user=user, place=session.id)
+                channel="web", rating=rating, **feedback_row(turn.question, turn.answer),
+                settings=self.snapshot(turn), user=user, place=session.id)
             turn.rating = rating
         session.last_rated = index
         verdict = "helpful" if liked else "not helpful"

@@ -16,7 +16,7 @@ from datetime import datetime
 from pathlib import Path
 
 from ingest.index import IngestReport
-from ingest.load import SIDECAR_SUFFIX, load_sources
+from ingest.load import SIDECAR_SUFFIX, load_sources, loader_options
 from qa.errors import NewsqaError
 
 STATS_SECONDS = 30.0
@@ -74,8 +74,7 @@ class WebLibrary:
         sources = _without_sidecars(self.keep_uploads(files or ())) + split_urls(urls)
         if not sources:
             raise NewsqaError("Choose files to upload or enter URLs (one per line) first.")
-        s = self.settings
-        items = load_sources(sources, max_bytes=int(s.max_file_mb * 2**20), timeout=s.fetch_timeout)
+        items = load_sources(sources, **loader_options(self.settings))
         with self._lock:
             try:
                 return self.library.indexer().ingest(items, progress=progress)

@@ -8,16 +8,15 @@ Every string from an article or a user is escaped here; nothing else in the web 
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable
 from datetime import date
 from html import escape
 
+from qa.text import CITED, is_http_url
 from qa.types import Answer, Citation
-from ui.render import AI_NOTICE, FLAGGED, UNSUPPORTED, mark_unsupported, understood_line
+from ui.render import AI_NOTICE, FLAGGED, UNSUPPORTED, mark_unsupported, source_meta, title_of, understood_line
 
 MAX_SKIPS = 20  # skips listed under an ingest summary
-_MARKER = re.compile(r"\[(\d+)\]")
 _UNSUPPORTED_SLOT = "\x00unsupported\x00"  # placeholder: survives escaping, replaced by the mark
 
 
@@ -60,7 +59,7 @@ def answer_markdown(answer: Answer, turn: int) -> str:
     """
     cited = {c.n for c in answer.citations}
     body = escape(mark_unsupported(answer, lambda note: _UNSUPPORTED_SLOT), quote=False)
-    body = _MARKER.sub(lambda m: f"[[{m[1]}]](#{anchor(turn, int(m[1]))})" if int(m[1]) in cited else m[0], body)
+    body = CITED.sub(lambda m: f"[[{m[1]}]](#{anchor(turn, int(m[1]))})" if int(m[1]) in cited else m[0], body)
     body = body.replace(_UNSUPPORTED_SLOT, f' <span class="nq-unsupported">⚠ {UNSUPPORTED}</span>')
     return f"> ⚠ **{FLAGGED}**\n\n{body}" if answer.flagged else body
 
@@ -75,15 +74,15 @@ def pretty_date(iso: str) -> str:
 
 
 def _headline(c: Citation) -> str:
-    title = escape(c.title or "Untitled article")
-    if c.url.startswith(("http://", "https://")):
+    title = escape(title_of(c))
+    if is_http_url(c.url):
         return f'<a href="{escape(c.url)}" target="_blank" rel="noopener noreferrer">{title}</a>'
     return title
 
 
 def source_card(c: Citation, turn: int, quotes: Iterable[str] = ()) -> str:
     """One card: number, headline (linked), outlet · author · date, passage with the quotes marked."""
-    meta = " · ".join(escape(part) for part in (c.outlet, c.author, pretty_date(c.published_at)) if part)
+    meta = " · ".join(escape(part) for part in source_meta(c, author=True, day=pretty_date))
     return (
         f'<article class="nq-card" id="{anchor(turn, c.n)}">'
         f'<header><span class="nq-num">{c.n}</span><h4>{_headline(c)}</h4></header>'

@@ -9,15 +9,23 @@ import pytest
 
 from qa.eval.gates import GateError, check_gates, compare, parse_gate
 from qa.eval.judge import Judge, parse_verdicts
-from qa.eval.metrics import (
-    contains_answer, evidence_recall, exact_match, first_relevant_rank, hit_at, holds_evidence,
-    keyword_coverage, percentile, reciprocal_rank, token_f1,
-)
 from qa.eval.markdown import to_markdown
+from qa.eval.metrics import (
+    contains_answer,
+    evidence_recall,
+    exact_match,
+    first_relevant_rank,
+    hit_at,
+    holds_evidence,
+    keyword_coverage,
+    percentile,
+    reciprocal_rank,
+    token_f1,
+)
 from qa.eval.report import write_reports
-from qa.eval.summary import worst_questions
-from qa.eval.sets import EvalQuestion, EvalSetError, read_question_set
 from qa.eval.run import answer_text, run_eval, score, summarise
+from qa.eval.sets import EvalQuestion, EvalSetError, read_question_set
+from qa.eval.summary import worst_questions
 from qa.types import Answer, Citation, Sentence
 from tests.openai_stub import OpenAIStub
 

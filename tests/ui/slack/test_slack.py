@@ -18,11 +18,10 @@ from qa.feedback import FeedbackStore
 from qa.retrieve import make_retriever
 from qa.store import open_lexical, open_store
 from tests.openai_stub import refused_url
-from tests.slack_stub import (BOT_ID, BOT_USER_ID, SlackStub, action_form, command_form, event_body,
-                              signed_post)
+from tests.slack_stub import BOT_ID, BOT_USER_ID, SlackStub, action_form, command_form, event_body, signed_post
 from ui.slack.app import build_slack_app, make_http_server, socket_mode_handler
 from ui.slack.render import PLACEHOLDER
-from ui.slack.reply import EMPTY_INDEX, LLM_DOWN
+from ui.render import LLM_DOWN, NOT_INDEXED
 
 SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
 QUESTION = "What did Russia say about the INF treaty?"
@@ -312,7 +311,7 @@ def test_llm_server_error_gets_a_friendly_reply(make_bot, openai_stub, slack):
 
 def test_empty_index_gets_a_friendly_reply(make_bot, settings, slack):
     make_bot(corpus=settings).event(mention(slack, QUESTION))  # a data dir with nothing ingested
-    slack.wait_for(lambda: [u for u in slack.calls("chat.update") if EMPTY_INDEX in u["text"]])
+    slack.wait_for(lambda: [u for u in slack.calls("chat.update") if NOT_INDEXED in u["text"]])
 
 
 # --- language model --------------------------------------------------------------------------------

@@ -10,8 +10,15 @@ import pytest
 from qa.types import Answer, Citation, Sentence
 from tests.slack_stub import BOT_ID, BOT_USER_ID, SlackStub
 from ui.slack.cache import BoundedCache
-from ui.slack.render import (MAX_BLOCKS, SECTION_CHARS, answer_messages, feedback_value, source_line, split_text,
-                             to_mrkdwn)
+from ui.slack.render import (
+    MAX_BLOCKS,
+    SECTION_CHARS,
+    answer_messages,
+    feedback_value,
+    source_line,
+    split_text,
+    to_mrkdwn,
+)
 from ui.slack.reply import MessageReply
 from ui.slack.thread import ANSWER_EVENT, plain_text, thread_history
 

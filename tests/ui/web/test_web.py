@@ -20,13 +20,14 @@ from qa.feedback import FeedbackStore, feedback_path
 from qa.retrieve import make_retriever
 from qa.types import Answer, Citation, Sentence
 from tests.conftest import SAMPLES, SEED
-from tests.openai_stub import refused_url
 from tests.helpers import REGRET, URGE, citing, llm_settings
+from tests.openai_stub import refused_url
 from ui.context import Library
 
 gradio_client = pytest.importorskip("gradio_client")
 from ui.web.app import build_app, launch, parse_auth  # noqa: E402
-from ui.web.chat import EMPTY_INDEX, FALLBACK_NOTE, THINKING, make_filters  # noqa: E402
+from ui.render import NOT_INDEXED, parse_filters  # noqa: E402
+from ui.web.chat import ADD_ARTICLES, FALLBACK_NOTE, THINKING  # noqa: E402
 from ui.web.render import answer_markdown, sources_panel  # noqa: E402
 
 INF = "What did Russia and Cuba say about the INF Treaty?"
@@ -170,7 +171,7 @@ def test_llm_down_with_fallback_answers_extractively_and_says_so(serve, web_sett
 def test_empty_index_says_add_articles_first(serve, settings):
     client, _ = serve(settings)
     _, chat, sources = ask(client, INF)
-    assert text_of(chat[-1]) == EMPTY_INDEX and "Add articles first" in EMPTY_INDEX
+    assert text_of(chat[-1]) == f"⚠️ {NOT_INDEXED} {ADD_ARTICLES}" and "Library tab" in ADD_ARTICLES
     assert 'class="nq-card"' not in sources
 
 
@@ -257,12 +258,12 @@ def test_parse_auth_accepts_several_users_and_rejects_malformed():
         parse_auth("ann")
 
 
-def test_make_filters_reads_dates_and_rejects_bad_ones():
-    f = make_filters("2018-11-01", "2018-11-30 00:00:00", ["TASS", ""])
+def test_parse_filters_reads_dates_and_rejects_bad_ones():
+    f = parse_filters("2018-11-01", "2018-11-30 00:00:00", ["TASS", ""])
     assert (f.since, f.until, f.outlets) == (date(2018, 11, 1), date(2018, 11, 30), ("TASS",))
-    assert make_filters(None, "", None).empty
+    assert parse_filters(None, "", None).empty
     with pytest.raises(NewsqaError, match="YYYY-MM-DD"):
-        make_filters("yesterday", None, [])
+        parse_filters("yesterday", None, [])
 
 
 def test_cards_escape_article_text_and_link_only_web_urls():
