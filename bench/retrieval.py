@@ -40,28 +40,8 @@ SAMPLE = ROOT / "samples" / "tass-russia-cuba.txt"
 SAMPLE_TITLE = "Russia, Cuba oppose unilateral sanctions and meddling in domestic affairs, Putin says"
 
 # (question, text the right passage contains); some paraphrased so lexical overlap alone is not enough.
-SAMPLE_QUESTIONS = [
-    ("What did Russia and Cuba say about the INF Treaty?", "deep regret and are seriously concerned"),
-    ("What did the two sides ask Washington to do about the missile treaty?", "urge the United States to revise"),
-    ("How big is the loan Moscow may give Havana for military cooperation?", "38 mln euro credit"),
-    ("When is the Cuban delegation expected to arrive?", "intends to arrive in two weeks"),
-    ("When will Cuba's defence minister travel to Russia?", "second half of November"),
-    ("Who will meet the Cuban defence minister?", "Sergey Shoigu will hold a meeting"),
-    ("What is the two countries' position on sanctions and interference?", "opposed to unilateral sanctions"),
-    ("Which principles of international law do both countries respect?", "enshrined in the UN Charter"),
-    ("How do the leaders view the Monroe Doctrine?", "strong disagreement with the Monroe Doctrine"),
-    ("Which declaration made Latin America a zone of peace?", "Havana Declaration"),
-    ("Does Russia back Cuba against the American blockade?", "struggle to lift the over half-century-old US embargo"),
-    ("How long has the US blockade of Cuba lasted?", "almost 60-year long economic, trade and financial blockade"),
-    ("Which crimes will the two countries fight together?", "transnational organized crime"),
-    ("What did the statement say about chemical weapons?", "Prohibition of Chemical Weapons"),
-    ("Who is Sergei Storchak?", "Deputy Finance Minister Sergei Storchak"),
-    ("What will Cuba help Russia with in Latin America?", "dialogue with regional organizations"),
-    ("What did the joint statement call a destabilizing factor?", "become a destabilizing factor"),
-    ("Do Moscow and Havana accept economic pressure to topple governments?", "replacing legitimate governments"),
-    ("Did the leaders agree on global issues?", "identity of the two countries"),
-    ("Which official said Cuba's defence minister would visit?", "Deputy Defense Minister Yuri Borisov"),
-]
+SAMPLE_QUESTIONS = [(row["question"], row["passage"]) for row in map(
+    json.loads, (ROOT / "samples" / "retrieval-questions.jsonl").read_text(encoding="utf-8").splitlines())]
 
 
 # Which text is embedded for a chunk of a titled article (the lexical index always has the title).

@@ -56,8 +56,8 @@ def too_large(what: str, size: int, limit: int) -> str:
 class Fetcher:
     """GETs http(s) URLs; builds (and later closes) its own httpx.Client unless given one.
 
-    >>> with Fetcher(timeout=5) as fetcher:  # doctest: +SKIP
-    ...     fetcher.get("https://example.com/news/1").content_type
+        with Fetcher(timeout=5) as fetcher:
+            fetcher.get("https://example.com/news/1").content_type
     'text/html'
     """
 

@@ -3,8 +3,8 @@
 `load_sources` is the one entry point. It never raises for bad input: whatever cannot be read becomes
 a `Skip(source, reason)` and every readable article in the same run is still yielded, already cleaned.
 
-    >>> for item in load_sources(["samples/"]):  # doctest: +SKIP
-    ...     print(item)
+        for item in load_sources(["samples/"]):
+            print(item)
     Article(text='Russia and Cuba are in favor of ...', outlet='TASS', source='samples/tass-russia-cuba.txt')
 """
 

@@ -3,8 +3,8 @@
 Built from LangChain LCEL runnables; `stream` yields text deltas and then the final, checked Answer,
 and `answer` returns just the Answer. Front ends (CLI, web, Slack, eval) all go through this.
 
->>> answerer = build_answerer(settings, retriever, embeddings)                 # doctest: +SKIP
->>> answerer.answer("What did Russia and Cuba say about the INF Treaty?").text  # doctest: +SKIP
+    answerer = build_answerer(settings, retriever, embeddings)
+    answerer.answer("What did Russia and Cuba say about the INF Treaty?").text
 'The leaders of Russia and Cuba express their deep regret ... [1] "The sides note ... [1]'
 """
 

@@ -50,8 +50,9 @@ def feedback_path(data_dir: Path) -> Path:
 class FeedbackStore:
     """Thread-safe append-only feedback log.
 
-    >>> store = FeedbackStore(Path(tmp) / "fb.sqlite3")  # doctest: +SKIP
-    >>> store.add(channel="web", rating=1, question="q", answer="a")  # doctest: +SKIP
+    >>> import tempfile
+    >>> store = FeedbackStore(Path(tempfile.mkdtemp()) / "fb.sqlite3")
+    >>> store.add(channel="web", rating=1, question="q", answer="a")
     1
     """
 

@@ -8,8 +8,8 @@ each named outlet, and the date window, adds a ranking searched under that cue t
 "latest" adds one by publication date. The cues only add rankings, so they never empty a result
 set and never drop articles of unknown date; filters the user sets stay hard.
 
->>> retriever = make_retriever(settings, store, lexical, embeddings)       # doctest: +SKIP
->>> [h.chunk.id for h in retriever.search("INF Treaty", k=2)]               # doctest: +SKIP
+    retriever = make_retriever(settings, store, lexical, embeddings)
+    [h.chunk.id for h in retriever.search("INF Treaty", k=2)]
 ['3f2a...:0004', '3f2a...:0005']
 """
 
@@ -228,7 +228,7 @@ class HybridRetriever:
     def as_langchain(self, k: int | None = None, filters: Filters | None = None):
         """This retriever as a LangChain `BaseRetriever` returning Documents with chunk metadata.
 
-        >>> retriever.as_langchain(k=4).invoke("INF Treaty")[0].metadata["chunk_id"]   # doctest: +SKIP
+            retriever.as_langchain(k=4).invoke("INF Treaty")[0].metadata["chunk_id"]
         '3f2a...:0007'
         """
         return _langchain_class()(hybrid=self, k=k, filters=filters)

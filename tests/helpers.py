@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import re
+from pathlib import Path
 
 import click
 from click.testing import CliRunner
@@ -12,6 +14,9 @@ from qa.retrieve import make_retriever
 from qa.store import open_lexical, open_store
 
 INF = "What did Russia and Cuba say about the INF Treaty?"
+# (question, text the right passage holds) for the sample article: the retrieval benchmark's questions.
+SAMPLE_QUESTIONS = [(row["question"], row["passage"]) for row in map(json.loads, (
+    Path(__file__).resolve().parents[1] / "samples" / "retrieval-questions.jsonl").read_text("utf-8").splitlines())]
 REGRET, URGE = "deep regret", "urge the United States"
 
 

@@ -3,7 +3,7 @@ values, the measured metrics, the worst questions and the line that says what wa
 
 >>> fmt(0.8333), fmt(None), fmt(12.0, ms=True)
 ('0.833', '—', '12 ms')
->>> one_line("a\n b   c")
+>>> one_line("a  b   c")
 'a b c'
 """
 

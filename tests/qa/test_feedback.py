@@ -106,7 +106,8 @@ def test_cli_export_writes_jsonl_to_stdout_and_csv_to_a_file(run, store, tmp_pat
     out = tmp_path / "feedback.csv"
     result = run("feedback", "export", "--format", "csv", "--out", str(out))
     assert result.exit_code == 0 and "exported 1 feedback row(s)" in result.stderr
-    assert list(csv.DictReader(out.open(encoding="utf-8", newline="")))[0]["question"] == "What about the INF Treaty?"
+    with out.open(encoding="utf-8", newline="") as f:
+        assert next(csv.DictReader(f))["question"] == "What about the INF Treaty?"
 
 
 def test_cli_export_without_feedback_says_so_and_creates_nothing(run, tmp_path):

@@ -9,7 +9,6 @@ from datetime import date
 import pytest
 from click.testing import CliRunner
 
-from bench.retrieval import SAMPLE_QUESTIONS
 from ingest.article import Article
 from qa.config import Settings
 from qa.errors import ConfigError, EmptyIndexError
@@ -17,6 +16,7 @@ from qa.retrieve import HybridRetriever, chroma_where, make_retriever
 from qa.store import open_lexical, open_store
 from qa.types import Filters
 from tests.conftest import make_indexer, seed_article
+from tests.helpers import SAMPLE_QUESTIONS
 
 OTHER_ARTICLES = [
     Article(text="The United States formally left the Intermediate-Range Nuclear Forces (INF) Treaty on "

@@ -1,7 +1,7 @@
 """The web chat: `build_app(settings, answerer, library)` builds the Gradio app, `launch(...)` serves it.
 
-    >>> app = build_app(settings, answerer, library)                          # doctest: +SKIP
-    >>> launch(app, settings, prevent_thread_lock=True, server_port=0)        # doctest: +SKIP
+        app = build_app(settings, answerer, library)
+        launch(app, settings, prevent_thread_lock=True, server_port=0)
 
 Gradio is imported only by the ui/web*.py modules, after `_quiet_gradio` has switched analytics off.
 """

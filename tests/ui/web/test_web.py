@@ -279,11 +279,3 @@ def test_answer_markdown_marks_unsupported_and_flags():
                sentences=[Sentence("Fine.", [1], True), Sentence("Made up.", [1], False)])
     text = answer_markdown(a, 0)
     assert text.startswith("> ⚠") and text.count("(#nq-t0-s1)") == 2 and 'class="nq-unsupported"' in text
-
-
-@pytest.mark.parametrize("module", ["ui.web.app", "ui.web.chat", "ui.web.library", "ui.web.render"])
-def test_docstring_examples(module):
-    import doctest
-    import importlib
-
-    assert doctest.testmod(importlib.import_module(module)).failed == 0

@@ -69,6 +69,7 @@ def server(sample_settings, tmp_path_factory):
     finally:
         proc.terminate()
         proc.wait(timeout=20)
+        proc.stdout.close()
 
 
 @pytest.fixture
