@@ -12,14 +12,19 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ingest.article import Article, Skip, canonical_url
 from ingest.chunk import TokenCounter, approx_tokens, chunk_article
 from qa.errors import NewsqaError
 from qa.lexical import LexicalIndex
+from qa.protocols import TokenCounting
 from qa.store import ArticleState, Store
 from qa.text import is_http_url
 from qa.types import Chunk
+
+if TYPE_CHECKING:
+    from qa.protocols import Embedder
 
 Progress = Callable[[int, int], None]  # (articles seen, chunks written)
 
@@ -73,11 +78,13 @@ class _Run:
 class Indexer:
     """Writes articles into one Store and its LexicalIndex, batching the embedding work."""
 
-    def __init__(self, store: Store, lexical: LexicalIndex, embeddings, *, chunk_tokens: int = 128,
+    def __init__(self, store: Store, lexical: LexicalIndex, embeddings: Embedder, *, chunk_tokens: int = 128,
                  overlap: int = 1, batch_chunks: int = 256):
         self.store, self.lexical, self.embeddings = store, lexical, embeddings
         self.chunk_tokens, self.overlap, self.batch_chunks = chunk_tokens, overlap, batch_chunks
-        self.count_tokens: TokenCounter = getattr(embeddings, "count_tokens", approx_tokens)
+        # an embedder that counts its own tokens packs chunks to its real limit; others are estimated
+        self.count_tokens: TokenCounter = (embeddings.count_tokens if isinstance(embeddings, TokenCounting)
+                                           else approx_tokens)
 
     def ingest(self, items: Iterable[Article | Skip], *, prune: bool = False,
                progress: Progress | None = None) -> IngestReport:

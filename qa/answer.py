@@ -1,27 +1,37 @@
-"""The answering chain: standalone question -> retrieve -> generate (extractive or LLM) -> check -> Answer.
+"""The answering chain: condense -> retrieve -> generate -> check, a LangChain runnable over `AnswerRun`.
 
-Built from LangChain LCEL runnables; `stream` yields text deltas and then the final, checked Answer,
-and `answer` returns just the Answer. Front ends (CLI, web, Slack, eval) all go through this.
+Built from LangChain parts: the hybrid retriever as a `BaseRetriever`, the prompts of `qa/prompts/` as
+`ChatPromptTemplate`s, the chat model, and the citation check as a streaming step. `Answerer.chain`
+takes an `AnswerRun` and streams `AnswerChunk`s, so it can be invoked, streamed (also `astream_events`),
+traced or given callbacks like any LangChain runnable; `Answerer.stream` wraps it in an `AnswerStream`
+(text deltas, then `.answer()`), and `Answerer.answer` returns the checked Answer. The CLI, the web
+chat, the Slack bot and eval all go through it::
 
     answerer = build_answerer(settings, retriever, embeddings)
     answerer.answer("What did Russia and Cuba say about the INF Treaty?").text
-'The leaders of Russia and Cuba express their deep regret ... [1] "The sides note ... [1]'
+    # 'The leaders of Russia and Cuba express their deep regret ... [1] "The sides note ... [1]'
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from datetime import date
+from typing import Any
 
-from langchain_core.runnables import RunnableLambda, RunnablePassthrough
+from langchain_core.runnables import RunnableConfig, RunnableGenerator, RunnableLambda
 
 from qa import extractive, followup, generate
 from qa.cite import MarkerStripper, check_citations
+from qa.config import Settings
 from qa.errors import LLMError, NewsqaError
 from qa.evidence import CachedEmbeddings, Evidence
 from qa.llm import complete, make_chat_model, stream_text
+from qa.protocols import ChatModel, Embedder, Retriever
+from qa.retrieve import document_hit
+from qa.state import AnswerChunk, AnswerRun, AnswerStream
 from qa.text import content_words
 from qa.types import Answer, Filters, elapsed_ms
 
@@ -41,155 +51,178 @@ def describe_filters(filters: Filters) -> str:
     return ", ".join(parts)
 
 
+def threaded(transform: Callable[..., Iterator[Any]]) -> Callable[..., AsyncIterator[Any]]:
+    """The async twin of a sync streaming step, run in a worker thread (for `astream`, `astream_events`)."""
+
+    async def atransform(chunks: AsyncIterator[Any], config: RunnableConfig) -> AsyncIterator[Any]:
+        items, done = [c async for c in chunks], object()
+        iterator = transform(iter(items), config)
+        while (item := await asyncio.to_thread(next, iterator, done)) is not done:
+            yield item
+
+    return atransform
+
+
 class Answerer:
     """Answers questions from a retriever's passages, with an LLM when one is given, else extractively.
 
-    retriever: `.search(query, k=None, filters=None) -> list[SearchHit]`; embeddings: the local
-    embedder (`embed_array`), used for sentence selection and the citation check; llm: a LangChain
+    embeddings: the local embedder, for sentence selection and the citation check; llm: a LangChain
     chat model or None; fallback_extractive: answer extractively when the LLM fails instead of raising.
     """
 
-    def __init__(self, retriever, embeddings, llm=None, *, k: int = 6, fallback_extractive: bool = False):
+    def __init__(self, retriever: Retriever, embeddings: Embedder, llm: ChatModel | None = None, *,
+                 k: int = 6, fallback_extractive: bool = False):
         self.retriever, self.llm = retriever, llm
         self.embeddings = CachedEmbeddings(embeddings)  # passage sentences recur across questions
         self.k, self.fallback_extractive = k, fallback_extractive
         self.chain = (
-            RunnablePassthrough.assign(standalone=RunnableLambda(self._standalone, name="condense"))
-            | RunnablePassthrough.assign(hits=RunnableLambda(self._retrieve, name="retrieve"))
-            | RunnableLambda(self._generate, name="generate")
+            RunnableLambda(self._condense, name="condense")
+            | RunnableLambda(self._retrieve, name="retrieve")
+            | RunnableGenerator(self._generate, threaded(self._generate), name="generate")
+            | RunnableGenerator(self._check, threaded(self._check), name="check_citations")
         )
 
     @property
     def mode(self) -> str:
         return "llm" if self.llm is not None else "extractive"
 
+    def new_run(self, question: str, history: Sequence[tuple[str, str]] = (), filters: Filters | None = None,
+                k: int | None = None, as_of: date | None = None) -> AnswerRun:
+        """The chain's input for one question; raises NewsqaError for an empty question."""
+        if not question or not question.strip():
+            raise NewsqaError("The question is empty: ask something about the indexed articles.")
+        return AnswerRun(question=question.strip(), history=list(history), filters=filters,
+                         k=k or self.k, as_of=as_of)
+
     def stream(self, question: str, history: Sequence[tuple[str, str]] = (), filters: Filters | None = None,
-               k: int | None = None, as_of: date | None = None) -> Iterator[str | Answer]:
-        """Text deltas, then the final Answer: replace what the deltas built with `Answer.text`.
+               k: int | None = None, as_of: date | None = None, *,
+               config: RunnableConfig | None = None) -> AnswerStream:
+        """Text deltas as they come, then `.answer()`: replace what the deltas built with `Answer.text`.
 
         LLM mode streams the model's tokens with their [n] markers removed (they are checked and
         renumbered only at the end); extractive mode yields its whole, checked text once. as_of is
         the day relative dates in the question count from ("last week"; default today).
         """
-        if not question or not question.strip():
-            raise NewsqaError("The question is empty: ask something about the indexed articles.")
-        state = {"question": question.strip(), "history": list(history), "filters": filters,
-                 "k": k or self.k, "as_of": as_of, "t0": time.perf_counter(), "run": {"timings": {}}}
-        yield from self.chain.stream(state)
+        return AnswerStream(self.chain.stream(self.new_run(question, history, filters, k, as_of), config))
 
     def answer(self, question: str, history: Sequence[tuple[str, str]] = (), filters: Filters | None = None,
                k: int | None = None, as_of: date | None = None) -> Answer:
-        """The final Answer (see `stream`)."""
-        final = None
-        for item in self.stream(question, history, filters, k, as_of):
-            if isinstance(item, Answer):
-                final = item
-        assert final is not None, "the chain always ends with an Answer"
-        return final
+        """The final, checked Answer (see `stream`)."""
+        return self.stream(question, history, filters, k, as_of).answer()
 
     # --- chain steps ---------------------------------------------------------------------
-    def _standalone(self, state: dict) -> str:
-        question, history = state["question"], state["history"]
-        if not history:
-            return question
+    def _condense(self, run: AnswerRun, config: RunnableConfig) -> AnswerRun:
+        run.standalone = run.question
+        if not run.history:
+            return run
         if self.llm is None:
-            return followup.rewrite(question, history)
+            run.standalone = followup.rewrite(run.question, run.history)
+            return run
         started = time.perf_counter()
         try:
-            reply = complete(self.llm, generate.condense_messages(question, history))
-            return generate.clean_standalone(reply, question)
+            messages = generate.chat_prompt("condense").invoke(
+                generate.condense_inputs(run.question, run.history), config)
+            run.standalone = generate.clean_standalone(complete(self.llm, messages, config), run.question)
         except LLMError as err:
             if not self.fallback_extractive:
                 raise
-            state["run"]["llm_error"] = err
-            return followup.rewrite(question, history)
+            run.llm_error = err
+            run.standalone = followup.rewrite(run.question, run.history)
         finally:
-            state["run"]["timings"]["condense_ms"] = elapsed_ms(started)
+            run.timings["condense_ms"] = elapsed_ms(started)
+        return run
 
-    def _retrieve(self, state: dict) -> list:
+    def _retrieve(self, run: AnswerRun, config: RunnableConfig) -> AnswerRun:
         started = time.perf_counter()
-        cues = self.retriever.understand(state["standalone"], state["as_of"])
-        state["run"]["cues"] = cues
-        hits = self.retriever.search(state["standalone"], k=state["k"], filters=state["filters"], cues=cues)
-        state["run"]["timings"]["retrieve_ms"] = elapsed_ms(started)
-        return hits
+        run.cues = self.retriever.understand(run.standalone, run.as_of)
+        retriever = self.retriever.as_langchain(k=run.k, filters=run.filters, cues=run.cues)
+        run.hits = [document_hit(d) for d in retriever.invoke(run.standalone, config)]
+        run.timings["retrieve_ms"] = elapsed_ms(started)
+        return run
 
-    def _generate(self, state: dict) -> Iterator[str | Answer]:
-        started = time.perf_counter()
-        if self.llm is not None and state["hits"] and "llm_error" not in state["run"]:
-            answer = yield from self._generate_llm(state)
-        else:
-            answer = self._extractive(state) if state["hits"] else self._nothing_found(state)
-            yield answer.text
-        if "llm_error" in state["run"]:
-            answer.note = FALLBACK_NOTE.format(error=state["run"]["llm_error"])
-            log.warning(answer.note)
-        yield self._finish(answer, state, started)
+    def _generate(self, runs: Iterator[AnswerRun], config: RunnableConfig) -> Iterator[AnswerChunk]:
+        for run in runs:
+            if self.llm is not None and run.hits and run.llm_error is None:
+                yield from self._draft(run, config)
+            else:
+                run.answer = self._extractive(run) if run.hits else self._nothing_found(run)
+                yield AnswerChunk(run.answer.text)
+            yield AnswerChunk(run=run)
 
-    def _generate_llm(self, state: dict):
-        evidence = Evidence(state["hits"], self.embeddings)
-        parts, strip = [], MarkerStripper()  # unchecked markers never reach the user
+    def _draft(self, run: AnswerRun, config: RunnableConfig) -> Iterator[AnswerChunk]:
+        """The model's reply as it streams, markers hidden (unchecked markers never reach the user)."""
+        parts, strip = [], MarkerStripper()
+        messages = generate.chat_prompt("answer").invoke(generate.answer_inputs(run.standalone, run.hits), config)
         try:
-            for delta in stream_text(self.llm, generate.answer_messages(state["standalone"], state["hits"])):
+            for delta in stream_text(self.llm, messages, config):
                 parts.append(delta)
                 if shown := strip.feed(delta):
-                    yield shown
+                    yield AnswerChunk(shown)
             if tail := strip.flush():
-                yield tail
+                yield AnswerChunk(tail)
         except LLMError as err:
             if not self.fallback_extractive:
                 raise
-            state["run"]["llm_error"] = err
-            answer = self._extractive(state, evidence)
-            yield answer.text
-            return answer
-        return self._llm_answer("".join(parts), state, evidence)
+            run.llm_error = err
+            run.answer = self._extractive(run)
+            yield AnswerChunk(run.answer.text)
+            return
+        run.draft = "".join(parts)
+
+    def _check(self, chunks: Iterator[AnswerChunk], config: RunnableConfig) -> Iterator[AnswerChunk]:
+        for chunk in chunks:
+            if chunk.run is None:
+                yield chunk
+                continue
+            run = chunk.run
+            answer = run.answer or self._llm_answer(run)
+            if run.llm_error is not None:
+                answer.note = FALLBACK_NOTE.format(error=run.llm_error)
+                log.warning(answer.note)
+            yield AnswerChunk(answer=self._finish(answer, run), run=run)
 
     # --- building answers ----------------------------------------------------------------
-    def _llm_answer(self, text: str, state: dict, evidence: Evidence) -> Answer:
-        checked = check_citations(text, evidence, auto_cite=True)
-        if not checked.citations and generate.is_abstention(text):
-            return Answer(text=checked.text, question=state["standalone"], abstained=True,
+    def _llm_answer(self, run: AnswerRun) -> Answer:
+        checked = check_citations(run.draft, Evidence(run.hits, self.embeddings), auto_cite=True)
+        if not checked.citations and generate.is_abstention(run.draft):
+            return Answer(text=checked.text, question=run.standalone, abstained=True,
                           sentences=checked.sentences, mode="llm")
-        return Answer(text=checked.text, question=state["standalone"], sentences=checked.sentences,
+        return Answer(text=checked.text, question=run.standalone, sentences=checked.sentences,
                       citations=checked.citations, flagged=checked.flagged, mode="llm")
 
-    def _extractive(self, state: dict, evidence: Evidence | None = None) -> Answer:
-        question, standalone, cues = state["question"], state["standalone"], state["run"]["cues"]
-        evidence = evidence or Evidence(state["hits"], self.embeddings)
-        vector = self.embeddings.embed_array([standalone])[0]
+    def _extractive(self, run: AnswerRun) -> Answer:
+        evidence = Evidence(run.hits, self.embeddings)
+        vector = self.embeddings.embed_array([run.standalone])[0]
         # Rank by the user's own words ("credit"); the carried subject only steers the vector.
-        picks = extractive.pick_sentences(question, evidence, vector, content_words(question), cues)
+        picks = extractive.pick_sentences(run.question, evidence, vector, content_words(run.question), run.cues)
         if not picks:
-            missing = extractive.missing_terms(question, evidence, cues)
-            window = None if missing else extractive.unmet_window(cues, evidence)
-            return Answer(text=extractive.abstention(question, missing, window), question=standalone,
+            missing = extractive.missing_terms(run.question, evidence, run.cues)
+            window = None if missing else extractive.unmet_window(run.cues, evidence)
+            return Answer(text=extractive.abstention(run.question, missing, window), question=run.standalone,
                           abstained=True)
         checked = check_citations(extractive.compose(picks), evidence)
-        preface = extractive.dateline(picks, evidence) if cues.anchored else ""
-        return Answer(text=preface + checked.text, question=standalone, sentences=checked.sentences,
+        preface = extractive.dateline(picks, evidence) if run.cues.anchored else ""
+        return Answer(text=preface + checked.text, question=run.standalone, sentences=checked.sentences,
                       citations=checked.citations, flagged=checked.flagged)
 
-    def _nothing_found(self, state: dict) -> Answer:
-        filters = state["filters"]
-        if filters is not None and not filters.empty:
-            text = (f"No article matches the filters ({describe_filters(filters)}), so I can't answer. "
+    def _nothing_found(self, run: AnswerRun) -> Answer:
+        if run.filters is not None and not run.filters.empty:
+            text = (f"No article matches the filters ({describe_filters(run.filters)}), so I can't answer. "
                     "Widen or remove them.")
         else:
-            text = extractive.abstention(state["question"])
-        return Answer(text=text, question=state["standalone"], abstained=True, mode=self.mode)
+            text = extractive.abstention(run.question)
+        return Answer(text=text, question=run.standalone, abstained=True, mode=self.mode)
 
-    def _finish(self, answer: Answer, state: dict, started: float) -> Answer:
-        timings = state["run"]["timings"]
-        cues = state["run"].get("cues")
+    def _finish(self, answer: Answer, run: AnswerRun) -> Answer:
+        cues = run.cues
         answer.understood = cues.to_dict() if cues is not None and not cues.empty else {}
-        generate_ms = elapsed_ms(started) + timings.get("condense_ms", 0.0)
-        answer.timings = {"retrieve_ms": timings.get("retrieve_ms", 0.0), "generate_ms": round(generate_ms, 1),
-                          "total_ms": elapsed_ms(state["t0"])}
+        total, retrieve_ms = elapsed_ms(run.started), run.timings.get("retrieve_ms", 0.0)
+        answer.timings = {"retrieve_ms": retrieve_ms, "generate_ms": round(total - retrieve_ms, 1),
+                          "total_ms": total}
         return answer
 
 
-def build_answerer(settings, retriever, embeddings) -> Answerer:
+def build_answerer(settings: Settings, retriever: Retriever, embeddings: Embedder) -> Answerer:
     """An Answerer configured from Settings: LLM mode when an endpoint is set, else extractive."""
     return Answerer(retriever, embeddings, make_chat_model(settings), k=settings.top_k,
                     fallback_extractive=settings.fallback_extractive)

@@ -17,12 +17,16 @@ from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from qa.injection import addressed_to_ai
 from qa.text import content_words, sentence_spans
 from qa.types import SearchHit
+
+if TYPE_CHECKING:
+    from qa.protocols import Embedder
 
 
 def overlap(words: set[str], other: set[str]) -> float:
@@ -45,7 +49,7 @@ class CachedEmbeddings:
     3
     """
 
-    def __init__(self, embeddings, capacity: int = 20_000):
+    def __init__(self, embeddings: Embedder, capacity: int = 20_000):
         self.inner, self.capacity = embeddings, capacity
         self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
         self._lock = threading.Lock()
@@ -96,7 +100,7 @@ class Match:
 class Evidence:
     """Passages (search hits, numbered 1..n in order) split into sentences, embedded lazily, once."""
 
-    def __init__(self, hits: Sequence[SearchHit], embeddings):
+    def __init__(self, hits: Sequence[SearchHit], embeddings: Embedder):
         self.hits = list(hits)
         self.embeddings = embeddings
         self.sentences = [s for n, hit in enumerate(self.hits, 1) for s in _split(n, hit)]

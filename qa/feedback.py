@@ -12,7 +12,10 @@ import sqlite3
 import threading
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from qa.config import Settings
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS feedback (
@@ -33,7 +36,7 @@ COLUMNS = ("id", "created_at", "channel", "rating", "question", "answer", "citat
            "comment", "user", "place")
 
 
-def settings_snapshot(settings, mode: str, *, k: int | None = None, filters=None) -> dict[str, Any]:
+def settings_snapshot(settings: Settings, mode: str, *, k: int | None = None, filters=None) -> dict[str, Any]:
     """The settings that produced an answer (no secrets), stored with its feedback by every front end."""
     return {"mode": mode, "llm_model": settings.llm_model if mode == "llm" else "",
             "embedding": f"{settings.embedding_provider}:{settings.embedding_model}",

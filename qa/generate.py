@@ -55,26 +55,27 @@ def format_passages(hits: Sequence[SearchHit]) -> str:
     return "\n\n".join(f"{passage_header(n, h)}\n{_defuse(mask(h.chunk.text)[0])}" for n, h in enumerate(hits, 1))
 
 
-def fill(template: str, **values: str) -> str:
-    """Substitute {name} fields in one pass (a value containing '{question}' stays as it is).
+@cache
+def chat_prompt(name: str):
+    """qa/prompts/<name>.txt (system) and <name>_user.txt (human) as a LangChain ChatPromptTemplate.
 
-    >>> fill("{a} and {b}", a="{b}", b="x")
-    '{b} and x'
+    >>> chat_prompt("answer").input_variables
+    ['passages', 'question']
     """
-    return re.sub(r"\{(\w+)\}", lambda m: values.get(m.group(1), m.group(0)), template)
+    from langchain_core.prompts import ChatPromptTemplate
+
+    return ChatPromptTemplate.from_messages([("system", prompt(name)), ("human", prompt(f"{name}_user"))])
 
 
-def answer_messages(question: str, hits: Sequence[SearchHit]) -> list[tuple[str, str]]:
-    """[("system", rules), ("human", fenced passages + question)]."""
-    user = fill(prompt("answer_user"), passages=format_passages(hits), question=_defuse(question.strip()))
-    return [("system", prompt("answer")), ("human", user)]
+def answer_inputs(question: str, hits: Sequence[SearchHit]) -> dict[str, str]:
+    """The answer prompt's variables: the fenced, numbered passages and the (defused) question."""
+    return {"passages": format_passages(hits), "question": _defuse(question.strip())}
 
 
-def condense_messages(question: str, history: Sequence[tuple[str, str]]) -> list[tuple[str, str]]:
-    """Messages asking the model to rewrite a follow-up as a standalone question."""
+def condense_inputs(question: str, history: Sequence[tuple[str, str]]) -> dict[str, str]:
+    """The condense prompt's variables: the conversation so far and the follow-up question."""
     turns = "\n".join(f"User: {_defuse(q)}\nAssistant: {_defuse(a)}" for q, a in history)
-    user = fill(prompt("condense_user"), history=turns, question=_defuse(question.strip()))
-    return [("system", prompt("condense")), ("human", user)]
+    return {"history": turns, "question": _defuse(question.strip())}
 
 
 def clean_standalone(reply: str, fallback: str) -> str:

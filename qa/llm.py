@@ -11,11 +11,16 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Sequence
-from typing import Any
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
 
 from qa.config import Settings
 from qa.errors import LLMError
+
+if TYPE_CHECKING:
+    from langchain_core.runnables import RunnableConfig
+
+    from qa.protocols import ChatModel
 
 OPENAI_URL = "https://api.openai.com/v1"
 _FALLBACK_HINT = "or use --fallback (NEWSQA_FALLBACK_EXTRACTIVE=true) for an extractive answer"
@@ -39,16 +44,19 @@ def make_chat_model(settings: Settings):
     )
 
 
-def endpoint(llm) -> str:
+def endpoint(llm: ChatModel) -> str:
     """The base URL a chat model talks to, for messages ('https://api.openai.com/v1' by default)."""
     return str(getattr(llm, "openai_api_base", None) or OPENAI_URL).rstrip("/")
 
 
-def stream_text(llm, messages: Sequence[Any]) -> Iterator[str]:
-    """Yield the text deltas of the model's reply; raise LLMError on any endpoint failure."""
+def stream_text(llm: ChatModel, messages: Any, config: RunnableConfig | None = None) -> Iterator[str]:
+    """Yield the text deltas of the model's reply; raise LLMError on any endpoint failure.
+
+    messages: what the chat model takes (a PromptValue, or a list of messages or (role, text) pairs).
+    """
     finished = False
     try:
-        for chunk in llm.stream(list(messages)):
+        for chunk in llm.stream(messages, config=config):
             finished = finished or bool(chunk.response_metadata.get("finish_reason"))
             if chunk.content:
                 yield str(chunk.content)
@@ -61,12 +69,12 @@ def stream_text(llm, messages: Sequence[Any]) -> Iterator[str]:
                        f"its answer. Check the server's logs, {_FALLBACK_HINT}.")
 
 
-def complete(llm, messages: Sequence[Any]) -> str:
+def complete(llm: ChatModel, messages: Any, config: RunnableConfig | None = None) -> str:
     """The model's whole reply as one string (used for the condensed follow-up question)."""
-    return "".join(stream_text(llm, messages))
+    return "".join(stream_text(llm, messages, config))
 
 
-def explain(exc: Exception, llm) -> LLMError:
+def explain(exc: Exception, llm: ChatModel) -> LLMError:
     """Map an openai/httpx/stream-parsing exception to an LLMError; re-raise anything else."""
     import httpx
     import openai

@@ -21,10 +21,17 @@ import time
 from collections.abc import Callable, Sequence
 from datetime import date, timedelta
 from functools import cache
+from typing import TYPE_CHECKING
 
 from qa.errors import ConfigError, EmptyIndexError, StoreError
 from qa.query import Catalogue, Understanding, understand
 from qa.types import Chunk, Filters, SearchHit, day_date
+
+if TYPE_CHECKING:
+    from qa.config import Settings
+    from qa.lexical import LexicalIndex
+    from qa.protocols import Embedder
+    from qa.store import Store
 
 log = logging.getLogger(__name__)
 
@@ -115,7 +122,7 @@ class HybridRetriever:
     the store (it is rebuilt when their chunk counts differ).
     """
 
-    def __init__(self, store, lexical, embeddings, *, k: int = 6, per_article: int = 3,
+    def __init__(self, store: Store, lexical: LexicalIndex, embeddings: Embedder, *, k: int = 6, per_article: int = 3,
                  candidates: int = 30, rrf_k: int = 15, dense_weight: float = 0.95,
                  lexical_weight: float = 1.0, cue_weight: float = 1.0, recheck_seconds: float = 60.0):
         self.store, self.lexical, self.embeddings = store, lexical, embeddings
@@ -225,13 +232,15 @@ class HybridRetriever:
                 return [SearchHit(rank, fused[cid], known[cid]) for rank, cid in enumerate(picked, 1)]
             ranked = [cid for cid in ranked if cid not in gone]
 
-    def as_langchain(self, k: int | None = None, filters: Filters | None = None):
+    def as_langchain(self, k: int | None = None, filters: Filters | None = None,
+                     cues: Understanding | None = None):
         """This retriever as a LangChain `BaseRetriever` returning Documents with chunk metadata.
 
-            retriever.as_langchain(k=4).invoke("INF Treaty")[0].metadata["chunk_id"]
-        '3f2a...:0007'
+        The answering chain retrieves through it, so LangChain callbacks and tracing see each search::
+
+            retriever.as_langchain(k=4).invoke("INF Treaty")[0].metadata["chunk_id"]  # '3f2a...:0007'
         """
-        return _langchain_class()(hybrid=self, k=k, filters=filters)
+        return _langchain_class()(hybrid=self, k=k, filters=filters, cues=cues)
 
 
 def cue_filters(cues: Understanding | None, filters: Filters | None) -> list[Filters]:
@@ -272,12 +281,18 @@ def _newest_first(rankings: list[tuple[list, float]]) -> list[Chunk]:
 
 
 def hit_document(hit: SearchHit):
-    """SearchHit -> Document(page_content=text, metadata={rank, score, chunk_id, ..., start, end})."""
+    """SearchHit -> Document(page_content=text, metadata={rank, score, chunk_id, article_id, ..., start, end})."""
     from langchain_core.documents import Document
 
-    meta = {key: value for key, value in hit.to_dict().items() if key != "text"}
-    meta.update(author=hit.chunk.author, start=hit.chunk.start, end=hit.chunk.end)
+    meta = {**hit.chunk.metadata(), "rank": hit.rank, "score": hit.score, "chunk_id": hit.chunk.id}
     return Document(page_content=hit.chunk.text, metadata=meta, id=hit.chunk.id)
+
+
+def document_hit(document) -> SearchHit:
+    """The inverse of `hit_document`: a retrieved Document back as the SearchHit it was."""
+    meta = document.metadata
+    chunk = Chunk.from_record(document.id or meta["chunk_id"], document.page_content, meta)
+    return SearchHit(int(meta.get("rank", 0)), float(meta.get("score", 0.0)), chunk)
 
 
 @cache
@@ -293,14 +308,15 @@ def _langchain_class():
         hybrid: Any
         k: int | None = None
         filters: Any = None
+        cues: Any = None
 
         def _get_relevant_documents(self, query: str, *, run_manager) -> list:
-            return [hit_document(h) for h in self.hybrid.search(query, self.k, self.filters)]
+            return [hit_document(h) for h in self.hybrid.search(query, self.k, self.filters, cues=self.cues)]
 
     return NewsRetriever
 
 
-def make_retriever(settings, store, lexical, embeddings) -> HybridRetriever:
+def make_retriever(settings: Settings, store: Store, lexical: LexicalIndex, embeddings: Embedder) -> HybridRetriever:
     """A HybridRetriever configured from Settings (top_k, max_chunks_per_article, ...)."""
     return HybridRetriever(
         store, lexical, embeddings, k=settings.top_k, per_article=settings.max_chunks_per_article,

@@ -12,9 +12,13 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from qa.config import Settings
 from qa.errors import ConfigError
+
+if TYPE_CHECKING:
+    from qa.protocols import ChatModel
 
 PROMPT = Path(__file__).parents[1] / "prompts" / "judge.txt"
 
@@ -22,7 +26,7 @@ PROMPT = Path(__file__).parents[1] / "prompts" / "judge.txt"
 class Judge:
     """Asks a chat model whether an answer makes each assertion."""
 
-    def __init__(self, llm, template: str):
+    def __init__(self, llm: ChatModel, template: str):
         self.llm, self.template = llm, template
 
     def verdicts(self, question: str, answer: str, assertions: Sequence[str]) -> list[dict]:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 from qa.eval.metrics import (
     METRIC_NAMES,
@@ -32,12 +33,16 @@ from qa.eval.sets import EvalQuestion
 from qa.text import strip_markers
 from qa.types import Answer, Filters, elapsed_ms
 
+if TYPE_CHECKING:
+    from qa.answer import Answerer
+    from qa.protocols import Retriever
+
 RANK_DEPTH = 10  # Hit@1/3/5/10 and MRR@10 look this deep
 ASSERTION_PASS = 0.6  # offline: an assertion is made when this share of its content words is present
 STAGES = ("retrieve_ms", "generate_ms", "judge_ms", "total_ms")
 
 
-def run_eval(questions: Sequence[EvalQuestion], answerer, retriever, *, k: int, judge=None,
+def run_eval(questions: Sequence[EvalQuestion], answerer: Answerer, retriever: Retriever, *, k: int, judge=None,
              progress: Callable[[int], None] | None = None) -> dict:
     """Answer and score every question; returns {"overall", "counts", "by_type", "latency", "questions"}."""
     results = []
@@ -48,7 +53,7 @@ def run_eval(questions: Sequence[EvalQuestion], answerer, retriever, *, k: int, 
     return {**summarise(results), "questions": results}
 
 
-def evaluate_question(q: EvalQuestion, answerer, retriever, *, k: int, judge=None) -> dict:
+def evaluate_question(q: EvalQuestion, answerer: Answerer, retriever: Retriever, *, k: int, judge=None) -> dict:
     """Ask one question and score it: a JSON-ready dict with metrics, timings and reasons."""
     filters = Filters(until=q.as_of) if q.as_of else None  # the archive as it stood that day
     started = time.perf_counter()

@@ -10,14 +10,14 @@ import pytest
 
 from ingest.article import Article
 from qa.answer import Answerer
-from qa.errors import EmptyIndexError
+from qa.errors import EmptyIndexError, NewsqaError
 from qa.eval.run import history_of
 from qa.eval.sets import read_question_set
 from qa.evidence import Evidence
 from qa.extractive import abstention, missing_terms
 from qa.types import Answer, Chunk, Filters, SearchHit
 from tests.conftest import SAMPLES, make_indexer, seed_article
-from tests.helpers import INF, answerer_for, run_ask
+from tests.helpers import INF, REGRET, answerer_for, run_ask
 
 
 @pytest.fixture(scope="module")
@@ -139,9 +139,10 @@ def test_a_name_is_known_by_its_last_word_and_i_is_not_a_name():
 
 
 def test_stream_yields_the_text_once_then_the_answer(sample):
-    items = list(sample.stream(INF))
-    assert len(items) == 2 and isinstance(items[0], str) and isinstance(items[1], Answer)
-    assert items[0] == items[1].text
+    stream = sample.stream(INF)
+    deltas = list(stream)
+    assert len(deltas) == 1 and deltas[0] == stream.answer().text
+    assert isinstance(stream.answer(), Answer)
 
 
 def test_filters_that_match_nothing_abstain_and_say_so(sample):
@@ -217,3 +218,49 @@ def test_cli_ask_date_filter_without_matches_abstains(sample_settings):
 def test_filters_are_described_in_the_abstention(sample):
     answer = sample.answer(INF, filters=Filters(since=date(2030, 1, 1), outlets=("BBC", "CNN")))
     assert "published since 2030-01-01, outlet BBC or CNN" in answer.text
+
+
+def test_the_chain_is_a_langchain_runnable_over_a_typed_run(sample):
+    from langchain_core.callbacks import BaseCallbackHandler
+    from langchain_core.runnables import Runnable
+
+    class Seen(BaseCallbackHandler):
+        def __init__(self):
+            self.chains, self.retrieved = [], []
+
+        def on_chain_start(self, serialized, inputs, **kwargs):
+            self.chains.append(kwargs.get("name"))
+
+        def on_retriever_end(self, documents, **kwargs):
+            self.retrieved.append(len(documents))
+
+    assert isinstance(sample.chain, Runnable)
+    seen = Seen()
+    out = sample.chain.invoke(sample.new_run(INF), {"callbacks": [seen]})
+    assert REGRET in out.answer.text and out.run.hits and out.run.standalone == INF
+    assert {"condense", "retrieve", "generate", "check_citations"} <= set(seen.chains)
+    assert seen.retrieved == [len(out.run.hits)]
+
+
+def test_the_chain_streams_events_asynchronously(sample):
+    import asyncio
+
+    async def events():
+        return [e async for e in sample.chain.astream_events(sample.new_run(INF), version="v2")]
+
+    seen = asyncio.run(events())
+    assert any(e["event"] == "on_retriever_end" for e in seen)
+    final = [e for e in seen if e["event"] == "on_chain_end" and e["name"] == "check_citations"]
+    assert final and REGRET in final[-1]["data"]["output"].answer.text
+
+
+def test_the_shipped_parts_meet_their_protocols(sample):
+    from qa.protocols import Embedder, Retriever, TokenCounting
+
+    assert isinstance(sample.retriever, Retriever)
+    assert isinstance(sample.retriever.embeddings, Embedder) and isinstance(sample.retriever.embeddings, TokenCounting)
+
+
+def test_an_empty_question_is_refused_before_anything_runs(sample):
+    with pytest.raises(NewsqaError, match="empty"):
+        sample.stream("   ")

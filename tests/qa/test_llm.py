@@ -10,7 +10,6 @@ from pydantic import SecretStr
 from ingest.article import Article
 from qa.errors import LLMError
 from qa.llm import make_chat_model
-from qa.types import Answer
 from tests.conftest import make_indexer, seed_article
 from tests.helpers import INF, REGRET, URGE, answerer_for, citing, llm_settings, run_ask
 from tests.openai_stub import refused_url
@@ -67,11 +66,12 @@ def test_model_saying_the_passages_dont_answer_is_an_abstention(llm, openai_stub
 
 def test_tokens_stream_before_the_final_answer(llm, openai_stub):
     openai_stub.reply(citing(("Russia and Cuba deeply regret the US plan to leave the INF Treaty", REGRET)))
-    items = list(llm.stream(INF))
-    assert isinstance(items[-1], Answer) and all(isinstance(i, str) for i in items[:-1])
-    streamed = "".join(items[:-1])
-    assert len(items) > 3 and streamed == "Russia and Cuba deeply regret the US plan to leave the INF Treaty."
-    assert items[-1].text == streamed + " [1]"
+    stream = llm.stream(INF)
+    deltas = list(stream)
+    assert all(isinstance(d, str) for d in deltas)
+    streamed = "".join(deltas)
+    assert len(deltas) > 2 and streamed == "Russia and Cuba deeply regret the US plan to leave the INF Treaty."
+    assert stream.answer().text == streamed + " [1]"
     assert openai_stub.requests[-1]["stream"] is True
 
 
@@ -159,3 +159,20 @@ def test_make_chat_model_from_settings(settings):
     assert model.openai_api_key.get_secret_value() == "not-needed" and model.streaming
     keyed = make_chat_model(settings.model_copy(update={"openai_api_key": SecretStr("sk-test")}))
     assert keyed.openai_api_key.get_secret_value() == "sk-test" and keyed.openai_api_base is None
+
+
+def test_chain_events_show_the_prompt_the_model_tokens_and_the_check(llm, openai_stub):
+    import asyncio
+
+    openai_stub.reply(citing(("Russia and Cuba deeply regret the US plan to leave the INF Treaty", REGRET)))
+
+    async def events():
+        return [e async for e in llm.chain.astream_events(llm.new_run(INF), version="v2")]
+
+    seen = asyncio.run(events())
+    kinds = {(e["event"], e["name"]) for e in seen}
+    assert ("on_prompt_end", "ChatPromptTemplate") in kinds and ("on_retriever_end", "NewsRetriever") in kinds
+    tokens = "".join(str(e["data"]["chunk"].content) for e in seen if e["event"] == "on_chat_model_stream")
+    assert "[" in tokens  # the model's raw markers are visible to a tracer, not to the user
+    final = [e for e in seen if e["event"] == "on_chain_end" and e["name"] == "check_citations"][-1]
+    assert final["data"]["output"].answer.citations

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING
 
 import click
 
 from ui.cli.options import as_of_option, filter_options
+
+if TYPE_CHECKING:
+    from qa.config import Settings
 
 
 @click.command()
@@ -17,7 +21,7 @@ from ui.cli.options import as_of_option, filter_options
 @click.option("--json", "as_json", is_flag=True, help="Print the Answer as JSON.")
 @click.option("--fallback", is_flag=True, help="If the language model fails, answer extractively instead.")
 @click.pass_obj
-def ask(settings, question, k, filters, as_of, as_json, fallback) -> None:
+def ask(settings: Settings, question, k, filters, as_of, as_json, fallback) -> None:
     """Answer a question from the indexed articles, citing the passages it rests on.
 
     Without OPENAI_API_KEY / OPENAI_BASE_URL the answer is extractive (verbatim sentences), offline.

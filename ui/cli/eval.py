@@ -9,12 +9,16 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from qa.errors import EmptyIndexError
 from qa.eval.sets import FORMATS, QuestionSet, read_question_set
 from ui.context import Library
+
+if TYPE_CHECKING:
+    from qa.config import Settings
 
 
 @click.command()
@@ -38,7 +42,7 @@ from ui.context import Library
               help="Map a field name of another layout, e.g. --field question=prompt --field answers=gold.")
 @click.option("--limit", type=click.IntRange(1), help="Only the first N valid questions.")
 @click.pass_obj
-def eval_command(settings, questions, corpus, out, k, baseline, floors, ceilings, tolerance, fmt, fields,
+def eval_command(settings: Settings, questions, corpus, out, k, baseline, floors, ceilings, tolerance, fmt, fields,
                  limit) -> None:
     """Score answers against a fixed question set: retrieval, correctness, citations, refusals, latency.
 
@@ -82,7 +86,7 @@ def _read_baseline(path: Path) -> dict:
 
 
 @contextmanager
-def _library(settings, corpus: tuple[str, ...], qset: QuestionSet) -> Iterator[tuple[Library, str]]:
+def _library(settings: Settings, corpus: tuple[str, ...], qset: QuestionSet) -> Iterator[tuple[Library, str]]:
     """The configured library, or a throw-away one holding --corpus and the set's own passages."""
     if not corpus and not qset.passages:
         library = Library(settings)
@@ -136,7 +140,7 @@ def _score(library: Library, qset: QuestionSet, k: int) -> dict:
                         progress=lambda n: bar.update(n - bar.n))
 
 
-def _meta(settings, qset: QuestionSet, path: Path, k: int, corpus: str) -> dict:
+def _meta(settings: Settings, qset: QuestionSet, path: Path, k: int, corpus: str) -> dict:
     return {
         "questions_file": str(path), "format": qset.format, "count": len(qset.questions), "k": k,
         "mode": "llm" if settings.llm_enabled else "extractive",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from typing import TYPE_CHECKING
 
 import click
 
@@ -53,7 +54,7 @@ def cli(ctx: click.Context) -> None:
 @click.option("--strict", is_flag=True, help="Exit non-zero if anything was skipped.")
 @click.option("--json", "as_json", is_flag=True, help="Print the run summary as JSON.")
 @click.pass_obj
-def ingest(settings, sources, include, exclude, fields, prune, strict, as_json) -> None:
+def ingest(settings: Settings, sources, include, exclude, fields, prune, strict, as_json) -> None:
     """Add articles from files, folders, JSON/JSONL exports, HTML pages, RSS/Atom feeds or URLs.
 
     Re-running is safe: unchanged articles are skipped, changed ones replaced.
@@ -95,7 +96,7 @@ def _print_report(report) -> None:
 @cli.command()
 @click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
 @click.pass_obj
-def stats(settings, as_json) -> None:
+def stats(settings: Settings, as_json) -> None:
     """Show what is indexed: articles, chunks, outlets and date range.
 
     \b
@@ -122,7 +123,7 @@ def stats(settings, as_json) -> None:
 @cli.command()
 @click.argument("refs", nargs=-1, required=True)
 @click.pass_obj
-def delete(settings, refs) -> None:
+def delete(settings: Settings, refs) -> None:
     """Remove articles by article id, URL or source file (a folder removes everything under it).
 
     \b
@@ -153,6 +154,9 @@ from ui.cli.eval import eval_command  # noqa: E402
 
 cli.add_command(eval_command, name="eval")
 from ui.cli.slack import slack  # noqa: E402
+
+if TYPE_CHECKING:
+    from qa.config import Settings
 
 cli.add_command(slack)
 

@@ -7,12 +7,16 @@ from __future__ import annotations
 
 import json
 import textwrap
+from typing import TYPE_CHECKING
 
 import click
 
 from qa.retrieve import MODES
 from ui.cli.options import as_of_option, filter_options
 from ui.render import UNTITLED
+
+if TYPE_CHECKING:
+    from qa.config import Settings
 
 
 @click.command()
@@ -26,7 +30,7 @@ from ui.render import UNTITLED
 @click.option("--json", "as_json", is_flag=True,
               help='Print {"query": ..., "understood": {...}, "results": [...]} as JSON.')
 @click.pass_obj
-def search(settings, query, k, filters, mode, as_of, literal, as_json) -> None:
+def search(settings: Settings, query, k, filters, mode, as_of, literal, as_json) -> None:
     """Show the passages that best match QUERY, best first, with their scores and sources.
 
     Dates filter on publication date (articles of unknown date are left out when a date is given);
@@ -72,7 +76,7 @@ def _hit_plain(hit: dict) -> str:
 
 @click.command()
 @click.pass_obj
-def reindex(settings) -> None:
+def reindex(settings: Settings) -> None:
     """Rebuild the lexical (BM25) index from the Chroma collection and print the chunk count.
 
     Search does this by itself when the two disagree; run it after restoring a backup or when

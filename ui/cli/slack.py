@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 import click
+
+if TYPE_CHECKING:
+    from qa.config import Settings
 
 SOCKET_TOKENS = ("SLACK_APP_TOKEN", "SLACK_BOT_TOKEN")
 HTTP_TOKENS = ("SLACK_SIGNING_SECRET", "SLACK_BOT_TOKEN")
@@ -12,7 +16,7 @@ _FIELDS = {"SLACK_APP_TOKEN": "slack_app_token", "SLACK_BOT_TOKEN": "slack_bot_t
            "SLACK_SIGNING_SECRET": "slack_signing_secret"}
 
 
-def missing_tokens(settings, http: bool) -> list[str]:
+def missing_tokens(settings: Settings, http: bool) -> list[str]:
     """The env vars the chosen mode needs but that are unset, e.g. ['SLACK_APP_TOKEN']."""
     needed = HTTP_TOKENS if http else SOCKET_TOKENS
     return [name for name in needed if not getattr(settings, _FIELDS[name])]
@@ -25,7 +29,7 @@ def missing_tokens(settings, http: bool) -> list[str]:
 @click.option("--port", default=3000, show_default=True, type=click.IntRange(0, 65535),
               help="HTTP mode: port to listen on.")
 @click.pass_obj
-def slack(settings, http: bool, host: str, port: int) -> None:
+def slack(settings: Settings, http: bool, host: str, port: int) -> None:
     """Run the Slack bot: answers @mentions (in thread), DMs, thread follow-ups and /ask.
 
     \b

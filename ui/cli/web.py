@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import sys
+from typing import TYPE_CHECKING
 
 import click
 
 from qa.feedback import FeedbackStore, feedback_path
 from ui.context import Library
+
+if TYPE_CHECKING:
+    from qa.config import Settings
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
@@ -18,7 +22,7 @@ LOOPBACK = ("127.0.0.1", "localhost", "::1")
 @click.option("--port", type=click.IntRange(0, 65535), default=None,
               help="Port to listen on [default: NEWSQA_WEB_PORT or 7860].")
 @click.pass_obj
-def web(settings, host, port) -> None:
+def web(settings: Settings, host, port) -> None:
     """Serve the chat in the browser: streamed answers with source cards, filters, feedback, a library.
 
     Listens on 127.0.0.1 only unless told otherwise. Before opening it to other machines, set a login
@@ -49,7 +53,7 @@ def feedback() -> None:
 @click.option("--out", type=click.Path(dir_okay=False, writable=True), default="-", show_default=True,
               help="File to write ('-' = standard output).")
 @click.pass_obj
-def export(settings, fmt, out) -> None:
+def export(settings: Settings, fmt, out) -> None:
     """Write every feedback row (time, channel, rating, question, answer, citations, settings, comment).
 
     \b

@@ -17,9 +17,15 @@ import logging
 import re
 from concurrent.futures import ThreadPoolExecutor
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import TYPE_CHECKING
 
 from qa.errors import ConfigError
 from ui.slack.bot import SlackBot
+
+if TYPE_CHECKING:
+    from qa.answer import Answerer
+    from qa.config import Settings
+    from qa.feedback import FeedbackStore
 
 log = logging.getLogger(__name__)
 
@@ -43,7 +49,7 @@ def bolt_logger() -> logging.Logger:
     return logger
 
 
-def make_web_client(settings):
+def make_web_client(settings: Settings):
     """A WebClient for SLACK_API_URL with SLACK_BOT_TOKEN that waits and retries on HTTP 429."""
     from slack_sdk import WebClient
     from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
@@ -54,7 +60,7 @@ def make_web_client(settings):
     return client
 
 
-def build_slack_app(settings, answerer, feedback_store, client=None, *, update_interval: float = 1.0):
+def build_slack_app(settings: Settings, answerer: Answerer, feedback_store: FeedbackStore, client=None, *, update_interval: float = 1.0):
     """The Bolt App: mentions, DMs, thread follow-ups, /ask and the feedback buttons.
 
     Calls auth.test once (Bolt checks the bot token at start-up); raises ConfigError when it fails.
@@ -101,7 +107,7 @@ def register(app, bot: SlackBot) -> None:
     app.action(re.compile(r"^newsqa_feedback_(up|down)$"))(bot.on_feedback)
 
 
-def socket_mode_handler(app, settings):
+def socket_mode_handler(app, settings: Settings):
     """A Socket Mode handler for the app (not yet connected: call `.start()` or `.connect()`)."""
     from slack_bolt.adapter.socket_mode import SocketModeHandler
 
@@ -145,7 +151,7 @@ class _EventsHandler(BaseHTTPRequestHandler):
         self.wfile.write(data)
 
 
-def make_http_server(app, settings, host: str = "127.0.0.1", port: int = 3000, path: str = EVENTS_PATH):
+def make_http_server(app, settings: Settings, host: str = "127.0.0.1", port: int = 3000, path: str = EVENTS_PATH):
     """A threaded HTTP server passing POSTs on `path` to the app (port 0 picks a free port).
 
     Refuses to exist without SLACK_SIGNING_SECRET: unsigned requests must never reach the bot.
@@ -157,7 +163,7 @@ def make_http_server(app, settings, host: str = "127.0.0.1", port: int = 3000, p
     return server
 
 
-def serve_http(app, settings, host: str = "127.0.0.1", port: int = 3000) -> None:
+def serve_http(app, settings: Settings, host: str = "127.0.0.1", port: int = 3000) -> None:
     """Serve the Events API endpoint until interrupted."""
     server = make_http_server(app, settings, host, port)
     log.info("newsqa Slack bot listening on http://%s:%s%s (Ctrl+C to stop)", host, server.server_address[1],

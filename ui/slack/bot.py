@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import logging
 import uuid
+from typing import TYPE_CHECKING
 
 from slack_sdk.errors import SlackApiError
 
@@ -20,6 +21,11 @@ from ui.slack.cache import BoundedCache
 from ui.slack.render import FEEDBACK_ACTIONS, answer_messages, escape, feedback_value
 from ui.slack.reply import MessageReply, Reply, ResponseUrlReply, deliver
 from ui.slack.thread import ANSWER_EVENT, in_thread, plain_text, thread_history
+
+if TYPE_CHECKING:
+    from qa.answer import Answerer
+    from qa.config import Settings
+    from qa.feedback import FeedbackStore
 
 log = logging.getLogger(__name__)
 
@@ -36,7 +42,7 @@ class SlackBot:
     Both are bounded and owned by this object (one per app).
     """
 
-    def __init__(self, settings, answerer, feedback_store, *, update_interval: float = 1.0):
+    def __init__(self, settings: Settings, answerer: Answerer, feedback_store: FeedbackStore, *, update_interval: float = 1.0):
         self.settings, self.answerer, self.feedback = settings, answerer, feedback_store
         self.update_interval = update_interval
         self.allowed = {c.strip() for c in settings.slack_channels.split(",") if c.strip()}

@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from slack_sdk.errors import SlackApiError
 
@@ -21,6 +21,9 @@ from qa.errors import NewsqaError
 from qa.types import Answer
 from ui.render import user_message
 from ui.slack.render import PLACEHOLDER, progress_message, text_message
+
+if TYPE_CHECKING:
+    from qa.answer import Answerer
 
 log = logging.getLogger(__name__)
 
@@ -102,21 +105,16 @@ class ResponseUrlReply:
         self.respond(response_type=self.response_type, replace_original=True, **text_message(text))
 
 
-def stream_answer(answerer, reply: Reply, question: str, history) -> Answer:
+def stream_answer(answerer: Answerer, reply: Reply, question: str, history) -> Answer:
     """Run the answerer, showing streamed text as it arrives; returns the final Answer."""
-    partial, answer = "", None
-    for item in answerer.stream(question, history=history):
-        if isinstance(item, Answer):
-            answer = item
-        else:
-            partial += str(item)
-            reply.progress(partial)
-    if answer is None:
-        raise RuntimeError("the answerer's stream ended without an Answer")
-    return answer
+    partial, stream = "", answerer.stream(question, history=history)
+    for delta in stream:
+        partial += delta
+        reply.progress(partial)
+    return stream.answer()
 
 
-def deliver(answerer, reply: Reply, question: str, history,
+def deliver(answerer: Answerer, reply: Reply, question: str, history,
             render: Callable[[Answer], tuple[list[dict], dict | None]]) -> Answer | None:
     """Placeholder -> streamed edits -> rendered answer; any failure becomes a friendly reply.
 

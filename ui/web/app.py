@@ -10,9 +10,14 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from qa.config import Settings
 from qa.errors import ConfigError
+
+if TYPE_CHECKING:
+    from qa.answer import Answerer
+    from ui.context import Library
 
 CSS_PATH = Path(__file__).with_name("web.css")
 
@@ -41,7 +46,7 @@ def _quiet_gradio() -> None:
     os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
 
 
-def build_app(settings: Settings, answerer, library):
+def build_app(settings: Settings, answerer: Answerer, library: Library):
     """The Gradio Blocks app: a Chat tab (streamed, cited answers) and a Library tab (stats, add).
 
     answerer: `qa.answer.Answerer`; library: `ui.context.Library` (store, indexer) for the same settings.

@@ -14,12 +14,18 @@ import logging
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from qa.errors import NewsqaError
 from qa.feedback import settings_snapshot
 from qa.types import Answer, Filters
 from ui.render import feedback_row, parse_filters, user_message
 from ui.web.render import answer_markdown
+
+if TYPE_CHECKING:
+    from qa.answer import Answerer
+    from qa.config import Settings
+    from qa.feedback import FeedbackStore
 
 log = logging.getLogger(__name__)
 
@@ -71,7 +77,7 @@ def friendly(exc: Exception) -> str:
 class WebChat:
     """Answers and feedback for any session; shared by all sessions, it holds no per-user state."""
 
-    def __init__(self, answerer, feedback, settings):
+    def __init__(self, answerer: Answerer, feedback: FeedbackStore, settings: Settings):
         self.answerer, self.feedback, self.settings = answerer, feedback, settings
 
     def ask(self, session: ChatSession, question: str, *, since=None, until=None, outlets=(),
@@ -95,13 +101,14 @@ class WebChat:
 
     def _stream(self, turn: Turn, history: list[tuple[str, str]]) -> Iterator[Turn]:
         parts: list[str] = []
-        for item in self.answerer.stream(turn.question, history, turn.filters, turn.k):
-            if isinstance(item, Answer):
-                turn.answer, turn.reply = item, self._final_reply(item, turn.number)
-            else:
-                parts.append(item)
-                turn.reply = "".join(parts)
+        stream = self.answerer.stream(turn.question, history, turn.filters, turn.k)
+        for delta in stream:
+            parts.append(delta)
+            turn.reply = "".join(parts)
             yield turn
+        turn.answer = stream.answer()
+        turn.reply = self._final_reply(turn.answer, turn.number)
+        yield turn
 
     def _final_reply(self, answer: Answer, number: int) -> str:
         text = answer_markdown(answer, number)

@@ -4,6 +4,7 @@ WebLibrary, and render. Import through `ui.web.app.build_app` (it switches analy
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import gradio as gr
 
@@ -11,6 +12,9 @@ from ui.web.chat import ChatSession, WebChat
 from ui.web.library import WebLibrary
 from ui.web.library_tab import LibraryTab
 from ui.web.render import sources_panel
+
+if TYPE_CHECKING:
+    from qa.config import Settings
 
 EXAMPLES = [
     "What did Russia and Cuba say about the INF Treaty?",
@@ -51,7 +55,7 @@ class ChatTab:
     new: gr.Button
 
 
-def _filters(settings) -> tuple:
+def _filters(settings: Settings) -> tuple:
     with gr.Accordion("Filters and advanced", open=False):
         with gr.Row():
             since = gr.DateTime(label="Published from", include_time=False, type="string")
@@ -62,7 +66,7 @@ def _filters(settings) -> tuple:
     return since, until, outlets, k
 
 
-def _chat_tab(settings) -> ChatTab:
+def _chat_tab(settings: Settings) -> ChatTab:
     session = gr.State(lambda: ChatSession())  # a fresh one (and id) per browser session
     with gr.Row(equal_height=False):
         with gr.Column(scale=3):
@@ -134,7 +138,7 @@ def _user(request: gr.Request | None) -> str:
     return (getattr(request, "username", None) or "") if request else ""
 
 
-def build_blocks(chat: WebChat, library: WebLibrary, settings) -> gr.Blocks:
+def build_blocks(chat: WebChat, library: WebLibrary, settings: Settings) -> gr.Blocks:
     """The whole app: header, Chat tab, Library tab; outlets and stats load with each page."""
     with gr.Blocks(title="newsqa: ask your news archive", analytics_enabled=False) as app:
         gr.Markdown(HEADER, elem_id="nq-header")

@@ -14,10 +14,14 @@ import uuid
 from collections.abc import Callable, Iterable
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ingest.index import IngestReport
 from ingest.load import SIDECAR_SUFFIX, load_sources, loader_options
 from qa.errors import NewsqaError
+
+if TYPE_CHECKING:
+    from ui.context import Library
 
 STATS_SECONDS = 30.0
 Progress = Callable[[int, int], None]  # (articles read, passages written)
@@ -35,7 +39,7 @@ def split_urls(text: str) -> list[str]:
 class WebLibrary:
     """Stats and ingest for the web app; one ingest at a time (others wait for the lock)."""
 
-    def __init__(self, library):
+    def __init__(self, library: Library):
         self.library, self.settings = library, library.settings
         self._lock = threading.Lock()
         self._stats: tuple[float, dict] | None = None
