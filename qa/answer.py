@@ -28,7 +28,7 @@ from qa.cite import MarkerStripper, check_citations
 from qa.config import Settings
 from qa.errors import LLMError, NewsqaError
 from qa.evidence import CachedEmbeddings, Evidence
-from qa.llm import complete, make_chat_model, stream_text
+from qa.llm import Ending, Limits, complete, make_chat_model, stream_text
 from qa.protocols import ChatModel, Embedder, Retriever
 from qa.retrieve import document_hit
 from qa.state import AnswerChunk, AnswerRun, AnswerStream
@@ -37,6 +37,11 @@ from qa.types import Answer, Filters, elapsed_ms
 
 log = logging.getLogger(__name__)
 FALLBACK_NOTE = "The language model failed ({error}); this is an extractive answer instead."
+ECHO_NOTE = ("The language model repeated its instructions instead of answering, so this is an extractive "
+             "answer instead.")
+TRIMMED_NOTE = ("{n} passage(s) were shortened or left out so the prompt fits the model's context "
+                "(NEWSQA_LLM_CONTEXT={context} tokens).")
+MOSTLY_ECHO = 0.5  # a reply more than half prompt echo is no answer
 
 
 def describe_filters(filters: Filters) -> str:
@@ -71,8 +76,8 @@ class Answerer:
     """
 
     def __init__(self, retriever: Retriever, embeddings: Embedder, llm: ChatModel | None = None, *,
-                 k: int = 6, fallback_extractive: bool = False):
-        self.retriever, self.llm = retriever, llm
+                 k: int = 6, fallback_extractive: bool = False, limits: Limits = Limits()):
+        self.retriever, self.llm, self.limits = retriever, llm, limits
         self.embeddings = CachedEmbeddings(embeddings)  # passage sentences recur across questions
         self.k, self.fallback_extractive = k, fallback_extractive
         self.chain = (
@@ -122,7 +127,12 @@ class Answerer:
         try:
             messages = generate.chat_prompt("condense").invoke(
                 generate.condense_inputs(run.question, run.history), config)
-            run.standalone = generate.clean_standalone(complete(self.llm, messages, config), run.question)
+            candidate = generate.clean_standalone(complete(self.llm, messages, config))
+            if generate.acceptable_standalone(candidate, run.question, run.history):
+                run.standalone, run.rewritten_by = candidate, "model"
+            else:  # a statement, the previous answer, "[1]"...: the rule-based rewrite is safer
+                run.standalone, run.rewritten_by = followup.rewrite(run.question, run.history), "rule"
+                log.info("refused the model's rewrite %r of %r", candidate, run.question)
         except LLMError as err:
             if not self.fallback_extractive:
                 raise
@@ -151,10 +161,14 @@ class Answerer:
 
     def _draft(self, run: AnswerRun, config: RunnableConfig) -> Iterator[AnswerChunk]:
         """The model's reply as it streams, markers hidden (unchecked markers never reach the user)."""
-        parts, strip = [], MarkerStripper()
+        parts, strip, ending = [], MarkerStripper(), Ending()
+        run.hits, cut = generate.fit_passages(run.standalone, run.hits, self.limits)
+        if cut:
+            run.notes.append(TRIMMED_NOTE.format(n=cut, context=self.limits.context))
         messages = generate.chat_prompt("answer").invoke(generate.answer_inputs(run.standalone, run.hits), config)
         try:
-            for delta in stream_text(self.llm, messages, config):
+            for delta in stream_text(self.llm, messages, config, deadline=self.limits.deadline,
+                                     max_chunks=self.limits.max_tokens, ending=ending):
                 parts.append(delta)
                 if shown := strip.feed(delta):
                     yield AnswerChunk(shown)
@@ -168,6 +182,8 @@ class Answerer:
             yield AnswerChunk(run.answer.text)
             return
         run.draft = "".join(parts)
+        if note := ending.note(self.limits):
+            run.notes.append(note)
 
     def _check(self, chunks: Iterator[AnswerChunk], config: RunnableConfig) -> Iterator[AnswerChunk]:
         for chunk in chunks:
@@ -177,14 +193,18 @@ class Answerer:
             run = chunk.run
             answer = run.answer or self._llm_answer(run)
             if run.llm_error is not None:
-                answer.note = FALLBACK_NOTE.format(error=run.llm_error)
-                log.warning(answer.note)
+                run.notes.insert(0, FALLBACK_NOTE.format(error=run.llm_error))
+                log.info(run.notes[0])  # the front end shows it once, as the answer's note
             yield AnswerChunk(answer=self._finish(answer, run), run=run)
 
     # --- building answers ----------------------------------------------------------------
     def _llm_answer(self, run: AnswerRun) -> Answer:
-        checked = check_citations(run.draft, Evidence(run.hits, self.embeddings), auto_cite=True)
-        if not checked.citations and generate.is_abstention(run.draft):
+        draft, echoed = generate.strip_prompt_echo(run.draft)
+        if echoed > MOSTLY_ECHO or not draft:
+            run.notes.insert(0, ECHO_NOTE)
+            return self._extractive(run) if run.hits else self._nothing_found(run)
+        checked = check_citations(draft, Evidence(run.hits, self.embeddings), auto_cite=True)
+        if generate.is_abstention(draft) and not any(s.supported for s in checked.sentences):
             return Answer(text=checked.text, question=run.standalone, abstained=True,
                           sentences=checked.sentences, mode="llm")
         return Answer(text=checked.text, question=run.standalone, sentences=checked.sentences,
@@ -216,6 +236,8 @@ class Answerer:
     def _finish(self, answer: Answer, run: AnswerRun) -> Answer:
         cues = run.cues
         answer.understood = cues.to_dict() if cues is not None and not cues.empty else {}
+        answer.note = " ".join(dict.fromkeys(n for n in [answer.note, *run.notes] if n))
+        answer.rewritten_by = run.rewritten_by
         total, retrieve_ms = elapsed_ms(run.started), run.timings.get("retrieve_ms", 0.0)
         answer.timings = {"retrieve_ms": retrieve_ms, "generate_ms": round(total - retrieve_ms, 1),
                           "total_ms": total}
@@ -225,4 +247,4 @@ class Answerer:
 def build_answerer(settings: Settings, retriever: Retriever, embeddings: Embedder) -> Answerer:
     """An Answerer configured from Settings: LLM mode when an endpoint is set, else extractive."""
     return Answerer(retriever, embeddings, make_chat_model(settings), k=settings.top_k,
-                    fallback_extractive=settings.fallback_extractive)
+                    fallback_extractive=settings.fallback_extractive, limits=Limits.of(settings))

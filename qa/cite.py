@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from qa.contradict import contradiction
 from qa.evidence import Evidence, Match
 from qa.text import MARKER, content_words, mentions, sentence_spans, word_set
 from qa.types import Citation, Sentence
@@ -35,9 +36,11 @@ SUPPORT_WORDS = 0.5
 # Adding a citation the model did not give needs clearer evidence than checking one it gave.
 AUTO_CITE_COSINE = 0.70
 AUTO_CITE_WORDS = 0.6
+SAME_WORDING = 0.75  # share of content words shared before a lone "not" counts as a contradiction
 MAX_RANGE = 20  # "[1-4]" expands; "[1-9999]" is not a citation
 
 _DIGITS = re.compile(r"\d+(?:[.,]\d+)*")
+_LEAD = re.compile(r"(?:\d{1,3}[.)]|[-•*–])\s+")
 _NAME = re.compile(r"(?<=[\w,;:’'\")] )(?:[A-Z][\w’'-]*)|\b[A-Z]{2,}\b")
 
 
@@ -88,6 +91,7 @@ class Claim:
     text: str
     cited: list[int] = field(default_factory=list)
     sep: str = ""  # whitespace before it in the answer ("", " ", "\n", "\n\n")
+    lead: str = ""  # a list marker that opens it ("1. ", "- "): kept in the text, not part of the claim
 
 
 def split_claims(text: str) -> list[Claim]:
@@ -105,7 +109,11 @@ def split_claims(text: str) -> list[Claim]:
             claims[-1].cited.extend(parse_numbers(lead.group(0)))
             raw = raw[lead.end():]
         clean = _tidy(MARKER.sub("", raw))
-        if clean:
+        lead = _LEAD.match(clean)
+        if lead and clean[lead.end():]:
+            claims.append(Claim(clean[lead.end():], parse_numbers(raw), _separator(text[prev_end:start], claims),
+                                lead.group(0)))
+        elif clean:
             claims.append(Claim(clean, parse_numbers(raw), _separator(text[prev_end:start], claims)))
         prev_end = end
     return claims
@@ -131,6 +139,7 @@ class Verdict:
     passages: list[int]
     match: Match | None = None
     supported: bool = False
+    contradicted: str = ""  # why the cited passage says otherwise ('90 days / 12 days'), '' if it does not
 
 
 def is_supported(claim_text: str, match: Match | None, passage_text: str = "") -> bool:
@@ -186,7 +195,17 @@ def verify(claims: list[Claim], evidence: Evidence, *, auto_cite: bool = False) 
             verdict.passages = [verdict.match.sentence.passage]
         verdict.supported = bool(verdict.passages) and is_supported(
             verdict.claim.text, verdict.match, _text(evidence, verdict.passages))
+        verdict.contradicted = _contradicted(verdict)
+        verdict.supported = verdict.supported and not verdict.contradicted
     return verdicts
+
+
+def _contradicted(verdict: Verdict) -> str:
+    """Why the best-matching sentence of a cited passage says otherwise, when it is about the same thing."""
+    m = verdict.match
+    if not verdict.passages or m is None or m.cosine < SUPPORT_COSINE_WITH_WORDS or m.cosine >= 1.0:
+        return ""
+    return contradiction(verdict.claim.text, m.sentence.text, same_wording=m.overlap >= SAME_WORDING)
 
 
 def _text(evidence: Evidence, passages: list[int]) -> str:
@@ -227,9 +246,9 @@ def render(verdicts: list[Verdict], numbers: dict[int, int]) -> tuple[str, list[
     for v in verdicts:
         cited = [numbers[n] for n in v.passages]
         marks = "".join(f"[{n}]" for n in cited)
-        parts.append(v.claim.sep + v.claim.text + (" " + marks if marks else ""))
-        quote = v.match.sentence.text if v.match and v.supported else ""
-        sentences.append(Sentence(v.claim.text, cited, v.supported, quote))
+        parts.append(v.claim.sep + v.claim.lead + v.claim.text + (" " + marks if marks else ""))
+        quote = v.match.sentence.text if v.match and (v.supported or v.contradicted) else ""
+        sentences.append(Sentence(v.claim.text, cited, v.supported, quote, contradicted=bool(v.contradicted)))
     return "".join(parts).strip(), sentences
 
 
@@ -250,7 +269,7 @@ def citations(verdicts: list[Verdict], numbers: dict[int, int], evidence: Eviden
             quote, start, end = "", c.start, c.end
         out.append(Citation(n, c.id, c.article_id, c.title, c.outlet, c.author, c.url, c.published_at,
                             c.text, quote, start, end, float(hit.score),
-                            addressed_to_ai=passage in evidence.instructed))
+                            addressed_to_ai=passage in evidence.instructed, supports=best is not None))
     return out
 
 

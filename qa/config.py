@@ -63,6 +63,9 @@ class Settings(BaseSettings):
     llm_temperature: float = 0.0
     llm_timeout: float = 60.0
     llm_max_retries: int = 1
+    llm_max_tokens: int = 512  # the longest answer the model may write
+    llm_deadline: float = 120.0  # seconds for a whole answer, however slowly it streams
+    llm_context: int = 8192  # the model's context window in tokens: the prompt is trimmed to fit
     judge_model: str = ""  # `newsqa eval`: grade assertions with this model ("" = offline keyword check)
 
     # --- web chat ------------------------------------------------------------------------

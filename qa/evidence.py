@@ -83,6 +83,11 @@ class PassageSentence:
     instruction: bool = False  # addressed to an AI (qa.injection): never an answer, never support
 
     @property
+    def asks(self) -> bool:
+        """A question in the article ('Will the strike end?') claims nothing: never support, never an answer."""
+        return self.text.rstrip("\"'”’)] ").endswith("?")
+
+    @property
     def key(self) -> tuple[str, int]:
         """The same sentence seen in two overlapping chunks has the same key."""
         return (self.article_id, self.start)
@@ -133,7 +138,7 @@ class Evidence:
         """
         wanted = None if passages is None else set(passages)
         idx = [i for i, s in enumerate(self.sentences)
-               if (wanted is None or s.passage in wanted) and not s.instruction]
+               if (wanted is None or s.passage in wanted) and not s.instruction and not s.asks]
         if not idx:
             return []
         cosines = self.vectors[idx] @ np.asarray(vector, dtype=np.float32)

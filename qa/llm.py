@@ -11,6 +11,9 @@
 from __future__ import annotations
 
 import json
+import re
+import time
+from dataclasses import dataclass
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
@@ -40,7 +43,10 @@ def make_chat_model(settings: Settings):
     return ChatOpenAI(
         model=settings.llm_model, base_url=settings.openai_base_url, api_key=key,
         timeout=settings.llm_timeout, max_retries=settings.llm_max_retries,
-        temperature=settings.llm_temperature, streaming=True,
+        temperature=settings.llm_temperature, max_tokens=settings.llm_max_tokens, streaming=True,
+        # langchain sends the cap as max_completion_tokens, which llama.cpp's server ignores: self-hosted
+        # servers also get the classic field
+        extra_body={"max_tokens": settings.llm_max_tokens} if settings.openai_base_url else None,
     )
 
 
@@ -49,24 +55,97 @@ def endpoint(llm: ChatModel) -> str:
     return str(getattr(llm, "openai_api_base", None) or OPENAI_URL).rstrip("/")
 
 
-def stream_text(llm: ChatModel, messages: Any, config: RunnableConfig | None = None) -> Iterator[str]:
+@dataclass(frozen=True)
+class Limits:
+    """What bounds one answer: the model's context, the answer's length and its total time."""
+
+    context: int = 8192  # tokens the model can attend to (prompt + answer)
+    max_tokens: int = 512  # tokens the answer may have (sent to the server as max_tokens)
+    deadline: float | None = 120.0  # seconds for the whole answer; None = no limit
+
+    @classmethod
+    def of(cls, settings: Settings) -> Limits:
+        return cls(settings.llm_context, settings.llm_max_tokens, settings.llm_deadline or None)
+
+
+@dataclass
+class Ending:
+    """How a streamed reply ended: 'stop', 'length' (the token cap), 'deadline' or 'repetition'."""
+
+    reason: str = ""
+    chars: int = 0  # characters that arrived
+
+    def note(self, limits: Limits) -> str:
+        """The line an answer carries when it was cut ('' when the model finished on its own)."""
+        return {
+            "length": f"The model's answer was cut at {limits.max_tokens} tokens (NEWSQA_LLM_MAX_TOKENS).",
+            "deadline": f"The model's answer was cut after {limits.deadline:g} s (NEWSQA_LLM_DEADLINE).",
+            "repetition": "The model started repeating itself, so its answer was cut there.",
+        }.get(self.reason, "")
+
+
+class RepetitionGuard:
+    """Spots a model that loops: the same run of words coming back again and again.
+
+    >>> guard = RepetitionGuard(ngram=3, times=3)
+    >>> [guard.feed(w + " ") for w in "the talks ended the talks ended the talks ended".split()][-1]
+    True
+    """
+
+    def __init__(self, ngram: int = 8, times: int = 3):
+        self.ngram, self.times = ngram, times
+        self.words: list[str] = []
+        self.partial = ""
+        self.counts: dict[tuple[str, ...], int] = {}
+
+    def feed(self, delta: str) -> bool:
+        """Add text; True once some run of `ngram` words has occurred `times` times."""
+        *done, self.partial = (self.partial + delta).split(" ")
+        for word in filter(None, (w.strip().lower() for w in done)):
+            self.words.append(word)
+            if len(self.words) >= self.ngram:
+                key = tuple(self.words[-self.ngram:])
+                self.counts[key] = self.counts.get(key, 0) + 1
+                if self.counts[key] >= self.times:
+                    return True
+        return False
+
+
+def stream_text(llm: ChatModel, messages: Any, config: RunnableConfig | None = None, *,
+                deadline: float | None = None, max_chunks: int | None = None,
+                ending: Ending | None = None) -> Iterator[str]:
     """Yield the text deltas of the model's reply; raise LLMError on any endpoint failure.
 
     messages: what the chat model takes (a PromptValue, or a list of messages or (role, text) pairs).
+    The reply stops early at `deadline` seconds, after `max_chunks` deltas (a server that ignores the
+    token cap still streams about a token a delta) or when the model loops; `ending` records why.
     """
-    finished = False
+    ending = ending if ending is not None else Ending()
+    started, guard, chunks = time.monotonic(), RepetitionGuard(), 0
     try:
         for chunk in llm.stream(messages, config=config):
-            finished = finished or bool(chunk.response_metadata.get("finish_reason"))
+            ending.reason = chunk.response_metadata.get("finish_reason") or ending.reason
             if chunk.content:
-                yield str(chunk.content)
+                text = str(chunk.content)
+                ending.chars, chunks = ending.chars + len(text), chunks + 1
+                yield text
+                if guard.feed(text):
+                    ending.reason = "repetition"
+                    return
+                if max_chunks is not None and chunks >= max_chunks and ending.reason != "stop":
+                    ending.reason = "length"
+                    return
+            if deadline is not None and time.monotonic() - started > deadline:
+                ending.reason = "deadline"
+                return
     except LLMError:
         raise
     except Exception as exc:  # narrowed by explain(); anything it doesn't know is re-raised
-        raise explain(exc, llm) from exc
-    if not finished:
-        raise LLMError(f"The language model at {endpoint(llm)} closed the stream before finishing "
-                       f"its answer. Check the server's logs, {_FALLBACK_HINT}.")
+        raise explain(exc, llm, arrived=ending.chars) from exc
+    if not ending.reason:
+        raise LLMError(f"The language model at {endpoint(llm)} cut its answer off mid-stream, "
+                       f"{_arrived(ending.chars)} (the stream ended before the answer did). Check the "
+                       f"server's logs, {_FALLBACK_HINT}.")
 
 
 def complete(llm: ChatModel, messages: Any, config: RunnableConfig | None = None) -> str:
@@ -74,13 +153,23 @@ def complete(llm: ChatModel, messages: Any, config: RunnableConfig | None = None
     return "".join(stream_text(llm, messages, config))
 
 
-def explain(exc: Exception, llm: ChatModel) -> LLMError:
-    """Map an openai/httpx/stream-parsing exception to an LLMError; re-raise anything else."""
+def _arrived(chars: int) -> str:
+    return f"after {chars} characters of it had arrived" if chars else "before any of it arrived"
+
+
+def explain(exc: Exception, llm: ChatModel, arrived: int = 0) -> LLMError:
+    """Map an openai/httpx/stream-parsing exception to an LLMError; re-raise anything else.
+
+    arrived: characters of the reply received before the failure (a stream cut mid-answer says so).
+    """
     import httpx
     import openai
 
     where = f"The language model at {endpoint(llm)}"
     timeout = getattr(llm, "request_timeout", None)
+    if _cut_off(exc):
+        return LLMError(f"{where} cut its answer off mid-stream, {_arrived(arrived)} (the connection closed "
+                        f"early). Check the server's logs, {_FALLBACK_HINT}.")
     match exc:
         case openai.APITimeoutError() | httpx.TimeoutException():
             return LLMError(f"{where} did not answer within {timeout} s. Check that the server is up "
@@ -99,20 +188,49 @@ def explain(exc: Exception, llm: ChatModel) -> LLMError:
     raise exc
 
 
+def _cut_off(exc: BaseException) -> bool:
+    """True for a stream the server closed mid-answer: a RemoteProtocolError or ReadError, usually wrapped
+    in openai's APIConnectionError. Matched by name: openai ships its own fork of httpx (httpx2)."""
+    while exc is not None:
+        if type(exc).__name__ in ("RemoteProtocolError", "ReadError"):
+            return True
+        exc = exc.__cause__ or exc.__context__
+    return False
+
+
+_OVERFLOW = re.compile(r"context|exceed|too long|too many tokens|n_ctx|maximum .*length", re.I)
+
+
 def _status_problem(exc) -> str:
     """'failed with HTTP 500 (...). ...' — what a status code means and what to do about it."""
-    status, detail = exc.status_code, _first_line(getattr(exc, "message", exc))
+    status, detail = exc.status_code, _detail(exc)
     if status == 429:
         return (f"is rate-limiting requests (HTTP 429: {detail}). Wait and retry, raise "
                 f"NEWSQA_LLM_MAX_RETRIES, {_FALLBACK_HINT}.")
     if status in (401, 403):
         return f"rejected the credentials (HTTP {status}: {detail}). Check OPENAI_API_KEY."
     if status == 404:
-        return (f"has no such model or route (HTTP 404: {detail}). Check NEWSQA_LLM_MODEL and that "
-                "OPENAI_BASE_URL ends in /v1.")
+        route = f"{exc.request.method} {exc.request.url.path}" if getattr(exc, "request", None) else "the route"
+        return (f"has no {route} or no such model (HTTP 404). Check that OPENAI_BASE_URL ends in /v1 and "
+                "that NEWSQA_LLM_MODEL names a model it serves.")
+    if status in (400, 413) and _OVERFLOW.search(detail):
+        return (f"rejected the prompt as too long for its context window (HTTP {status}: {detail}). Set "
+                "NEWSQA_LLM_CONTEXT to the server's context size (e.g. llama.cpp's --n_ctx), or lower "
+                "NEWSQA_TOP_K.")
     if status >= 500:
         return f"failed with HTTP {status} ({detail}). Retry later, {_FALLBACK_HINT}."
     return f"refused the request with HTTP {status} ({detail})."
+
+
+def _detail(exc) -> str:
+    """What the server said, without openai's 'Error code: 404 - ' prefix."""
+    body = getattr(exc, "body", None)
+    if isinstance(body, dict):
+        inner = body.get("error", body)
+        message = inner.get("message") if isinstance(inner, dict) else inner
+        if message:
+            return _first_line(message)
+    return _first_line(re.sub(r"^Error code: \d+\s*-?\s*", "", str(getattr(exc, "message", exc))))
 
 
 def _first_line(value: object, limit: int = 160) -> str:

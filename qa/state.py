@@ -61,6 +61,12 @@ class AnswerRun:
     llm_error: LLMError | None = None
     """Why the model failed, when the extractive fallback answers instead (set by condense or generate)."""
 
+    rewritten_by: str = ""
+    """How a follow-up became standalone: "model", "rule" (the model's rewrite was refused) or ""."""
+
+    notes: list[str] = field(default_factory=list)
+    """What the reader should know about how the answer was made (a cut answer, trimmed passages)."""
+
     timings: dict[str, float] = field(default_factory=dict)
     """Milliseconds per stage: condense_ms, retrieve_ms (generate and total are added at the end)."""
 

@@ -24,6 +24,8 @@ _ABBREV = {
 }
 # A candidate boundary: terminal punctuation, optional closing quotes/brackets, then whitespace.
 _BOUNDARY = re.compile(r"[.!?…]+[\"'”’»)\]]*(?=\s)")
+_LIST_MARKER = re.compile(r"(?:\d{1,3}[.)]|[-•*–])")
+_ONLY_MARKERS = re.compile(r"(?:\[\d+(?:\s*[,;-]\s*\d+)*\]\s*)+")
 _NEXT_START = re.compile(r"\s+([\"'“‘«(\[]*[A-Z0-9À-ÖØ-Þ])")
 
 
@@ -46,7 +48,25 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     for para in re.finditer(r"[^\n]+", text):
         spans.extend(_split_paragraph(text, para.start(), para.end()))
-    return spans
+    return _joined_fragments(text, spans)
+
+
+def _joined_fragments(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    r"""List markers ("1.", "-", "•") join the sentence they open, and a lone "[1]" the one it closes.
+
+    >>> split_sentences("1. Russia regrets it. [1]\n2. Cuba agrees. [2]")
+    ['1. Russia regrets it. [1]', '2. Cuba agrees. [2]']
+    """
+    out: list[tuple[int, int]] = []
+    opener = False
+    for s, e in spans:
+        piece = text[s:e]
+        if out and (opener or _ONLY_MARKERS.fullmatch(piece)):
+            out[-1] = (out[-1][0], e)
+        else:
+            out.append((s, e))
+        opener = bool(_LIST_MARKER.fullmatch(text[out[-1][0]:out[-1][1]]))
+    return out
 
 
 def _split_paragraph(text: str, lo: int, hi: int) -> list[tuple[int, int]]:

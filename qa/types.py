@@ -145,6 +145,7 @@ class Sentence:
     citations: list[int] = field(default_factory=list)
     supported: bool = False
     quote: str = ""
+    contradicted: bool = False  # the cited passage says otherwise (a different number, the opposite verb)
 
 
 @dataclass
@@ -165,6 +166,7 @@ class Citation:
     end: int = 0
     score: float = 0.0
     addressed_to_ai: bool = False  # the passage holds text addressed to an AI (shown on its card)
+    supports: bool = True  # False: cited, but supports no sentence of the answer (shown as such)
 
 
 @dataclass
@@ -181,6 +183,7 @@ class Answer:
     mode: str = "extractive"  # "extractive" or "llm"
     note: str = ""  # why the answer is what it is, e.g. the LLM failed and this is the extractive fallback
     understood: dict = field(default_factory=dict)  # qa.query.Understanding.to_dict(): window, outlets, as_of
+    rewritten_by: str = ""  # how a follow-up became standalone: "model", "rule" (its rewrite was refused) or ""
 
     def to_dict(self) -> dict:
         return asdict(self)

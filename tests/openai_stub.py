@@ -18,7 +18,11 @@ otherwise as one `chat.completion`. With the queue empty, `default` is used (Non
 
 Failures (`fail(kind)`): "429" and "500" (JSON error bodies, like OpenAI's), "timeout" (sleeps
 `delay` seconds before answering), "malformed" (a stream whose second event is not JSON), "disconnect"
-(closes the socket mid-stream). `refused_url()` gives a base URL where nothing listens.
+(closes the socket mid-stream), "overflow" (HTTP 400 for a prompt longer than the context, worded as
+llama.cpp's server words it). `refused_url()` gives a base URL where nothing listens.
+
+Streams honour `max_tokens` (one chunk counts as a token: the stream stops there with finish_reason
+"length"), and `chunk_delay` seconds pass between chunks, like a slow model.
 """
 
 from __future__ import annotations
@@ -33,7 +37,7 @@ from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 Reply = str | Callable[[dict], str]
-FAILURES = ("429", "500", "timeout", "malformed", "disconnect")
+FAILURES = ("429", "500", "timeout", "malformed", "disconnect", "overflow")
 
 
 @dataclass
@@ -53,8 +57,10 @@ def refused_url() -> str:
 class OpenAIStub:
     """The server; a context manager that starts it on 127.0.0.1 port 0 in a daemon thread."""
 
-    def __init__(self, *, default: Reply | None = None, chunk_size: int = 8, model: str = "stub-model"):
+    def __init__(self, *, default: Reply | None = None, chunk_size: int = 8, model: str = "stub-model",
+                 chunk_delay: float = 0.0):
         self.default, self.chunk_size, self.model = default, chunk_size, model
+        self.chunk_delay = chunk_delay
         self.requests: list[dict] = []  # JSON bodies of every chat request, in arrival order
         self.errors: list[Exception] = []  # exceptions raised by reply callables (answered with a 500)
         self._queue: deque[Reply | _Failure] = deque()
@@ -151,7 +157,7 @@ class _ChatHandler(BaseHTTPRequestHandler):
             self.stub.requests.append(body)
             self._json(200, _embeddings(body))
             return
-        if not self.path.rstrip("/").endswith("/chat/completions"):
+        if self.path.rstrip("/") != "/v1/chat/completions":
             self._json(404, _error(f"no route {self.path}", "invalid_request_error"))
             return
         action = self.stub.next_action(body)
@@ -180,6 +186,8 @@ class _ChatHandler(BaseHTTPRequestHandler):
                 self._json(200, self._completion(body, "too late"))
             case "malformed":
                 self._stream(body, "Partial answer", broken=True)
+            case "overflow":
+                self._json(400, _error("Requested tokens (9000) exceed context window of 4096", "invalid_request_error"))
             case "disconnect":
                 self._start_sse()
                 self._event(self._chunk(body, {"role": "assistant", "content": "Cut"}))
@@ -208,9 +216,11 @@ class _ChatHandler(BaseHTTPRequestHandler):
         if broken:
             self._raw(b"data: {\"choices\": [{\"delta\": {\"content\": \"oops\"\n\n")
             return
-        for piece in pieces[1:]:
+        cap = body.get("max_tokens") or body.get("max_completion_tokens") or len(pieces)
+        for piece in pieces[1:cap]:
+            time.sleep(self.stub.chunk_delay)
             self._event(self._chunk(body, {"content": piece}))
-        self._event(self._chunk(body, {}, finish="stop"))
+        self._event(self._chunk(body, {}, finish="length" if len(pieces) > cap else "stop"))
         if (body.get("stream_options") or {}).get("include_usage"):
             usage = {"prompt_tokens": 1, "completion_tokens": len(pieces), "total_tokens": 1 + len(pieces)}
             self._event({**self._chunk(body, {}), "choices": [], "usage": usage})

@@ -34,6 +34,8 @@ from qa.types import Answer, Citation, Filters
 
 UNTITLED = "(untitled)"
 UNSUPPORTED = "not supported by the cited source"
+CONTRADICTED = "contradicted by the cited source"
+NOT_SUPPORTING = "cited, but does not support the sentence"
 FLAGGED = "Most of this answer is not supported by the passages it cites: check the sources."
 ABSTAINED = "The articles do not contain enough evidence to answer this with confidence."
 NOT_INDEXED = "Add articles first: nothing is indexed yet."
@@ -42,7 +44,8 @@ BROKEN = "Something went wrong while answering."
 
 
 def mark_unsupported(answer: Answer, mark: Callable[[str], str]) -> str:
-    """answer.text with mark(sentence_end_marker) inserted after each unsupported sentence's citations.
+    """answer.text with mark(note) after each unsupported sentence's citations: note is CONTRADICTED
+    when the cited passage says otherwise, else UNSUPPORTED.
 
     Sentences are found in order in the text; one that cannot be found is left unmarked.
     """
@@ -55,7 +58,9 @@ def mark_unsupported(answer: Answer, mark: Callable[[str], str]) -> str:
             continue
         end = CITED_RUN.match(text, at + len(sentence.text)).end()
         out.append(text[cursor:end])
-        if not sentence.supported:
+        if sentence.contradicted:
+            out.append(mark(CONTRADICTED))
+        elif not sentence.supported:
             out.append(mark(UNSUPPORTED))
         cursor = end
     out.append(text[cursor:])
@@ -99,7 +104,10 @@ def warning(answer: Answer) -> str:
         return ABSTAINED
     if answer.flagged:
         return FLAGGED
+    against = sum(1 for s in answer.sentences if s.contradicted)
     n = sum(1 for s in answer.sentences if s.text.strip() and not s.supported)
+    if against:
+        return f"{against} sentence{'s' * (against != 1)} {CONTRADICTED}; check the sources."
     return f"{n} sentence{'s' * (n != 1)} {UNSUPPORTED}." if n else ""
 
 
@@ -181,7 +189,8 @@ def answer_markdown(answer: Answer) -> str:
         title = f"**{_md(c.title)}**" if c.title else f"*{UNTITLED}*"
         where = ", ".join(_md(part) for part in source_meta(c))
         lines.append(f"{c.n}. {title}" + (f" — {where}" if where else "") + (f" — <{c.url}>" if c.url else "")
-                     + (f" — ⚠️ *{AI_NOTICE}*" if c.addressed_to_ai else ""))
+                     + (f" — ⚠️ *{AI_NOTICE}*" if c.addressed_to_ai else "")
+                     + ("" if c.supports else f" — *{NOT_SUPPORTING}*"))
         if c.quote:
             lines.append(f"   > “{_md(c.quote)}”")
     return "\n".join(lines)
@@ -196,7 +205,8 @@ def answer_plain(answer: Answer) -> str:
     if answer.citations:
         lines += ["", "Sources"]
     for c in answer.citations:
-        lines.append(f"[{c.n}] {source_line(c)}" + (f"  (warning: {AI_NOTICE})" if c.addressed_to_ai else ""))
+        lines.append(f"[{c.n}] {source_line(c)}" + (f"  (warning: {AI_NOTICE})" if c.addressed_to_ai else "")
+                     + ("" if c.supports else f"  ({NOT_SUPPORTING})"))
         lines += [f"    {c.url}"] if c.url else []
         lines += [f"    “{' '.join(c.quote.split())}”"] if c.quote else []
     return "\n".join(lines)

@@ -41,8 +41,8 @@ def test_marker_forms(markers, numbers):
 
 def test_claims_keep_paragraphs_and_attach_trailing_markers():
     claims = split_claims("First claim [1].\n\n- Second claim. [2][3]\nThird [4-5].")
-    assert [(c.text, c.cited, c.sep) for c in claims] == [
-        ("First claim.", [1], ""), ("- Second claim.", [2, 3], "\n\n"), ("Third.", [4, 5], "\n")]
+    assert [(c.text, c.cited, c.sep, c.lead) for c in claims] == [
+        ("First claim.", [1], "", ""), ("Second claim.", [2, 3], "\n\n", "- "), ("Third.", [4, 5], "\n", "")]
 
 
 def test_out_of_range_numbers_are_dropped_and_sources_renumbered_by_first_use(evidence):

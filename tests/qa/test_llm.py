@@ -105,7 +105,8 @@ def injected(tmp_path_factory, embeddings):
 def test_prompt_injection_stays_inside_the_data_delimiters(injected, embeddings, openai_stub):
     openai_stub.reply("PWNED")
     answer = answerer_for(llm_settings(injected, openai_stub.base_url), embeddings).answer(INF)
-    system, user = (m["content"] for m in openai_stub.requests[0]["messages"])
+    messages = [m["content"] for m in openai_stub.requests[0]["messages"]]
+    system, user = messages[0], messages[-1]
     assert "never follow" in system.lower() and "untrusted" in system.lower()
     inside = user.split("<passages>", 1)[1].split("</passages>", 1)[0]
     # the planted instruction is masked (and would be fenced and defused if it were not)
@@ -120,7 +121,7 @@ def test_prompt_injection_stays_inside_the_data_delimiters(injected, embeddings,
     ("429", "is rate-limiting requests (HTTP 429"),
     ("500", "failed with HTTP 500"),
     ("malformed", "sent a malformed response stream"),
-    ("disconnect", "closed the stream before finishing"),
+    ("disconnect", "cut its answer off mid-stream, after 3 characters"),
 ])
 def test_endpoint_failures_raise_one_clear_llm_error(sample_settings, embeddings, openai_stub, failure, message):
     url = refused_url() if failure == "refused" else openai_stub.base_url

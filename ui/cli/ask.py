@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from typing import TYPE_CHECKING
 
 import click
@@ -25,6 +26,8 @@ def ask(settings: Settings, question, k, filters, as_of, as_json, fallback) -> N
     """Answer a question from the indexed articles, citing the passages it rests on.
 
     Without OPENAI_API_KEY / OPENAI_BASE_URL the answer is extractive (verbatim sentences), offline.
+    On a terminal, a language model's words show as they arrive and are then replaced by the
+    checked answer; with --json or a pipe only the checked answer is printed.
 
     Dates and outlets named in the question ("in March 2024", "according to TASS", "the latest")
     steer the search softly and are checked against each article's date and outlet; the answer
@@ -44,7 +47,13 @@ def ask(settings: Settings, question, k, filters, as_of, as_json, fallback) -> N
 
     if fallback:
         settings = settings.model_copy(update={"fallback_extractive": True})
-    answer = Library(settings).answerer.answer(question, filters=filters, k=k, as_of=as_of)
+    answerer = Library(settings).answerer
+    if not as_json and sys.stdout.isatty() and sys.stderr.isatty():
+        from ui.cli.live import ask_live
+
+        answer = ask_live(answerer, question, sys.stdout, sys.stderr, filters=filters, k=k, as_of=as_of)
+    else:
+        answer = answerer.answer(question, filters=filters, k=k, as_of=as_of)
     if as_json:
         click.echo(json.dumps(answer.to_dict(), ensure_ascii=False))
         return

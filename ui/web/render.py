@@ -14,10 +14,10 @@ from html import escape
 
 from qa.text import CITED, is_http_url
 from qa.types import Answer, Citation
-from ui.render import AI_NOTICE, FLAGGED, UNSUPPORTED, mark_unsupported, source_meta, title_of, understood_line
+from ui.render import AI_NOTICE, CONTRADICTED, FLAGGED, NOT_SUPPORTING, UNSUPPORTED, mark_unsupported, source_meta, title_of, understood_line
 
 MAX_SKIPS = 20  # skips listed under an ingest summary
-_UNSUPPORTED_SLOT = "\x00unsupported\x00"  # placeholder: survives escaping, replaced by the mark
+_SLOT = "\x00{}\x00"  # a mark's placeholder: survives escaping, then becomes the mark's HTML
 
 
 def anchor(turn: int, n: int) -> str:
@@ -58,9 +58,11 @@ def answer_markdown(answer: Answer, turn: int) -> str:
     'Yes. [[1]](#nq-t0-s1) No. [[1]](#nq-t0-s1) <span class="nq-unsupported">⚠ not supported by the cited source</span>'
     """
     cited = {c.n for c in answer.citations}
-    body = escape(mark_unsupported(answer, lambda note: _UNSUPPORTED_SLOT), quote=False)
+    body = escape(mark_unsupported(answer, _SLOT.format), quote=False)
     body = CITED.sub(lambda m: f"[[{m[1]}]](#{anchor(turn, int(m[1]))})" if int(m[1]) in cited else m[0], body)
-    body = body.replace(_UNSUPPORTED_SLOT, f' <span class="nq-unsupported">⚠ {UNSUPPORTED}</span>')
+    body = body.replace(_SLOT.format(UNSUPPORTED), f' <span class="nq-unsupported">⚠ {UNSUPPORTED}</span>')
+    body = body.replace(_SLOT.format(CONTRADICTED),
+                        f' <span class="nq-unsupported nq-contradicted">⚠ {CONTRADICTED}</span>')
     return f"> ⚠ **{FLAGGED}**\n\n{body}" if answer.flagged else body
 
 
@@ -84,11 +86,12 @@ def source_card(c: Citation, turn: int, quotes: Iterable[str] = ()) -> str:
     """One card: number, headline (linked), outlet · author · date, passage with the quotes marked."""
     meta = " · ".join(escape(part) for part in source_meta(c, author=True, day=pretty_date))
     return (
-        f'<article class="nq-card" id="{anchor(turn, c.n)}">'
+        f'<article class="nq-card{"" if c.supports else " nq-weak"}" id="{anchor(turn, c.n)}">'
         f'<header><span class="nq-num">{c.n}</span><h4>{_headline(c)}</h4></header>'
         f'<div class="nq-meta">{meta or "unknown outlet"}</div>'
         + (f'<div class="nq-ai-warning">⚠ This passage {AI_NOTICE}: it is never used as an answer.</div>'
-           if c.addressed_to_ai else "") +
+           if c.addressed_to_ai else "")
+        + ("" if c.supports else f'<div class="nq-not-supporting">⚠ {NOT_SUPPORTING}</div>') +
         f'<blockquote class="nq-passage">{highlight(c.text, quotes or [c.quote])}</blockquote>'
         "</article>"
     )

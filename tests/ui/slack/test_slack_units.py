@@ -176,3 +176,13 @@ def test_cli_names_the_missing_tokens(args, names):
     result = CliRunner().invoke(cli, ["slack", *args])
     assert result.exit_code == 1
     assert all(name in result.output for name in names) and "Traceback" not in result.output
+
+
+def test_contradicted_sentences_and_non_supporting_sources_are_marked():
+    answer = Answer("Russia welcomed the exit. [1] Cuba agrees. [2]", "q", sentences=[
+        Sentence("Russia welcomed the exit.", [1], False, contradicted=True), Sentence("Cuba agrees.", [2], True)],
+        citations=[citation(1, supports=False), citation(2)])
+    shown = json.dumps(answer_messages(answer, "v"), ensure_ascii=False)
+    assert "welcomed the exit. [1] _(contradicted by the cited source)_ :warning:" in shown
+    assert "1 sentence contradicted by the cited source" in shown
+    assert shown.count("cited, but does not support the sentence") == 1

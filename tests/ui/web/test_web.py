@@ -279,3 +279,12 @@ def test_answer_markdown_marks_unsupported_and_flags():
                sentences=[Sentence("Fine.", [1], True), Sentence("Made up.", [1], False)])
     text = answer_markdown(a, 0)
     assert text.startswith("> ⚠") and text.count("(#nq-t0-s1)") == 2 and 'class="nq-unsupported"' in text
+
+
+def test_web_marks_contradicted_sentences_and_non_supporting_sources():
+    c = Citation(1, "a:0", "a", "Talks", "TASS", "", "", "2018-11-02", "Russia regrets the exit.", "", supports=False)
+    answer = Answer("Russia welcomed the exit. [1]", "q?", citations=[c],
+                    sentences=[Sentence("Russia welcomed the exit.", [1], False, contradicted=True)])
+    assert "nq-contradicted" in answer_markdown(answer, 0) and "contradicted by the cited source" in answer_markdown(answer, 0)
+    panel = sources_panel(answer, 0)
+    assert "nq-weak" in panel and "cited, but does not support the sentence" in panel

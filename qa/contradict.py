@@ -1,0 +1,94 @@
+"""Does a passage sentence say the opposite of an answer sentence? Checked offline, by what they claim.
+
+Similarity cannot see that "welcomed" and "regretted" disagree: both sentences are about the same
+thing, which is exactly when a contradiction matters. So a sentence about the same thing as its source
+(the citation check decides that) is contradicted when:
+
+- its verb is the opposite of the source's ("rose" / "fell", "approved" / "rejected", "welcomed" /
+  "regretted"), or one of them is negated and the other is not;
+- a number it gives for something differs from the source's number for the same thing ("lasted 90
+  days" / "lasted 12 days").
+
+>>> contradiction("Russia welcomed the US withdrawal.", "Russia regrets the US withdrawal.")
+'welcomed / regrets'
+>>> contradiction("The strike lasted 90 days.", "The strike lasted 12 days.")
+'90 days / 12 days'
+>>> contradiction("Prices did not rise.", "Prices rose in March.")
+'negated / not negated'
+>>> contradiction("Prices rose in March.", "In March, prices rose by 3%.")
+''
+"""
+
+from __future__ import annotations
+
+import re
+
+# Each pair: words whose stems mean one thing, and words whose stems mean the opposite.
+OPPOSITES: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = (
+    (("welcom", "prais", "applaud", "hail"), ("regret", "condemn", "criticis", "criticiz", "deplor")),
+    (("rose", "rise", "risen", "increas", "grew", "grow", "climb", "gain", "soar", "jump"),
+     ("fell", "fall", "fallen", "decreas", "declin", "drop", "shrank", "shrink", "plung", "slump")),
+    (("approv", "adopt", "pass", "ratif", "accept"), ("reject", "veto", "refus", "block", "defeat")),
+    (("won", "win", "victor"), ("lost", "lose", "loses", "defeat")),
+    (("support", "back", "favo", "endors"), ("oppos", "against", "resist")),
+    (("agreed", "signed"), ("disagree", "refus", "collaps")),
+    (("open", "resum", "began", "begin"), ("clos", "halt", "suspend", "stopped", "ended")),
+    (("confirm", "admit"), ("deni", "deny")),
+)
+_NEGATION = re.compile(r"\b(?:not|no|never|neither|nor|without|none|cannot)\b|n['’]t\b", re.I)
+_QUANTITY = re.compile(r"(?<![\w.,])(\d+(?:[.,]\d+)*)\s*(%|[a-z]+)", re.I)
+_SKIP_UNITS = {"and", "or", "to", "of", "in", "on", "at", "the", "a", "by", "from", "per", "than"}
+
+
+def contradiction(claim: str, source: str, *, same_wording: bool = True) -> str:
+    """Why `source` says the opposite of `claim` ('welcomed / regrets'), or '' when it does not.
+
+    A negation counts only when the two are worded alike otherwise (same_wording): "do not accept
+    sanctions" is no contradiction of "oppose sanctions".
+    """
+    return (_opposite_words(claim, source) or _different_numbers(claim, source)
+            or (_negation(claim, source) if same_wording else ""))
+
+
+def _said(text: str, stems: tuple[str, ...]) -> list[str]:
+    """The words of text that start with one of stems."""
+    return [w for w in re.findall(r"[a-z]+", text.lower()) if w.startswith(stems)]
+
+
+def _opposite_words(claim: str, source: str) -> str:
+    for one, other in OPPOSITES:
+        for mine, theirs in ((one, other), (other, one)):
+            said, answered = _said(claim, mine), _said(source, theirs)
+            if said and answered and not _said(claim, theirs) and not _said(source, mine):
+                return f"{said[0]} / {answered[0]}"
+    return ""
+
+
+def _quantities(text: str) -> dict[str, set[str]]:
+    """{'days': {'90'}, '%': {'3'}}: each number with the word (or %) that follows it."""
+    out: dict[str, set[str]] = {}
+    for number, unit in _QUANTITY.findall(text):
+        unit = unit.lower()
+        if unit not in _SKIP_UNITS:
+            out.setdefault(unit.rstrip("s") if len(unit) > 3 else unit, set()).add(number.replace(",", ""))
+    return out
+
+
+def _different_numbers(claim: str, source: str) -> str:
+    theirs = _quantities(source)
+    for unit, numbers in _quantities(claim).items():
+        if unit in theirs and not numbers & theirs[unit]:
+            return f"{min(numbers)} {_unit(claim, unit)} / {min(theirs[unit])} {_unit(source, unit)}"
+    return ""
+
+
+def _unit(text: str, unit: str) -> str:
+    match = re.search(rf"\d\s*({re.escape(unit)}\w*)", text, re.I)
+    return match.group(1) if match else unit
+
+
+def _negation(claim: str, source: str) -> str:
+    mine, theirs = bool(_NEGATION.search(claim)), bool(_NEGATION.search(source))
+    if mine == theirs:
+        return ""
+    return "negated / not negated" if mine else "not negated / negated"
