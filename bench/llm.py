@@ -2,6 +2,8 @@
 
     OPENAI_BASE_URL=http://127.0.0.1:8001/v1 NEWSQA_LLM_MODEL=... python -m bench.llm [--json]
     python -m bench.llm --llama [--gguf PATH]   # start llama.cpp's server with the test model (SmolLM2-135M)
+    python -m bench.llm --llama --questions ../shared/data/multihop-rag-dev/questions.jsonl \
+        --corpus ../shared/data/multihop-rag-dev/corpus.jsonl --limit 20   # a held-out set
 
 Indexes the bundled samples (the one-article sample and the multi-outlet archive) in a temp dir and asks
 their question sets. Per question: time to first token, total time, the share of answer sentences
@@ -30,14 +32,14 @@ SETS = [(ROOT / "samples" / "questions.jsonl", ROOT / "samples" / "tass-russia-c
         (ROOT / "samples" / "archive" / "questions.jsonl", ROOT / "samples" / "archive")]
 
 
-def ask_all(settings: Settings) -> list[dict]:
-    """Ask every sample question through the real chain; one row of figures per question."""
+def ask_all(settings: Settings, sets=SETS, limit: int | None = None) -> list[dict]:
+    """Ask every question of sets through the real chain; one row of figures per question."""
     rows = []
-    for questions, corpus in SETS:
+    for questions, corpus in sets:
         with tempfile.TemporaryDirectory() as tmp:
             library = Library(settings.model_copy(update={"data_dir": Path(tmp)}))
             library.indexer().ingest(load_sources([str(corpus)]))
-            for q in read_question_set(questions).questions:
+            for q in read_question_set(questions).questions[:limit]:
                 rows.append(_ask(library, q.question, q.as_of))
     return rows
 
@@ -75,6 +77,9 @@ def main() -> None:
     parser.add_argument("--llama", action="store_true", help="start llama.cpp's server with the test model")
     parser.add_argument("--gguf", type=Path, help="the GGUF for --llama (default: .models/, as `make test`)")
     parser.add_argument("--json", action="store_true", help="print every row as JSON")
+    parser.add_argument("--questions", type=Path, help="another question set (with --corpus) instead of the samples")
+    parser.add_argument("--corpus", type=Path, help="the articles --questions is asked of")
+    parser.add_argument("--limit", type=int, help="ask only the first N questions of each set")
     args = parser.parse_args()
     server = None
     if args.llama:
@@ -89,7 +94,8 @@ def main() -> None:
         settings = Settings(_env_file=None, llm_context=4096 if args.llama else Settings().llm_context)
         if not settings.llm_enabled:
             parser.error("set OPENAI_BASE_URL (and NEWSQA_LLM_MODEL) or pass --llama")
-        rows = ask_all(settings)
+        sets = [(args.questions, args.corpus)] if args.questions else SETS
+        rows = ask_all(settings, sets, args.limit)
     finally:
         if server is not None:
             server.stop()

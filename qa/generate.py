@@ -80,6 +80,12 @@ def chat_prompt(name: str):
     return ChatPromptTemplate.from_messages([("system", prompt(name)), *example, ("human", prompt(f"{name}_user"))])
 
 
+def _answer_prompt_text() -> str:
+    """Every fixed text of the answer prompt: rules, the user template and the worked example if any."""
+    names = ("answer", "answer_user", "answer_example_user", "answer_example_ai")
+    return "\n".join(prompt(n) for n in names if (PROMPTS / f"{n}.txt").is_file())
+
+
 def _literal(text: str) -> str:
     """Text for a prompt template that has no variables: braces doubled."""
     return text.replace("{", "{{").replace("}", "}}")
@@ -107,7 +113,7 @@ def fit_passages(question: str, hits: Sequence[SearchHit], limits: Limits) -> tu
     >>> len(kept), cut, kept[0].chunk.text.endswith("here.")
     (1, 2, True)
     """
-    fixed = "".join(prompt(n) for n in ("answer", "answer_user", "answer_example_user", "answer_example_ai")) + question
+    fixed = _answer_prompt_text() + question
     room = limits.context - limits.max_tokens - approx_tokens(fixed) - CONTEXT_MARGIN
     kept, cut = [], 0
     for hit in hits:
@@ -210,7 +216,7 @@ _ASKED = re.compile(r"^\s*(?:follow-up question|standalone question|question)\s*
 @cache
 def _rule_lines() -> frozenset[str]:
     """Normalised sentences of the answer prompt, which a model sometimes repeats."""
-    text = "\n".join(prompt(name) for name in ("answer", "answer_user", "answer_example_user", "answer_example_ai"))
+    text = _answer_prompt_text()
     return frozenset(_normal(s) for s in split_sentences(_FENCE.sub("", text)) if len(_normal(s)) >= 24)
 
 
