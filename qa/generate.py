@@ -80,6 +80,7 @@ def chat_prompt(name: str):
     return ChatPromptTemplate.from_messages([("system", prompt(name)), *example, ("human", prompt(f"{name}_user"))])
 
 
+@cache
 def _answer_prompt_text() -> str:
     """Every fixed text of the answer prompt: rules, the user template and the worked example if any."""
     names = ("answer", "answer_user", "answer_example_user", "answer_example_ai")

@@ -33,6 +33,7 @@ from qa.text import CITED_RUN
 from qa.types import Answer, Citation, Filters
 
 UNTITLED = "(untitled)"
+MARK_SLOT = "\x00{}\x00"  # `mark_unsupported(answer, MARK_SLOT.format)`: a placeholder that survives escaping
 UNSUPPORTED = "not supported by the cited source"
 CONTRADICTED = "contradicted by the cited source"
 NOT_SUPPORTING = "cited, but does not support the sentence"

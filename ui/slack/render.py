@@ -16,7 +16,18 @@ import json
 import re
 
 from qa.types import Answer, Citation
-from ui.render import AI_NOTICE, CONTRADICTED, NOT_SUPPORTING, UNSUPPORTED, mark_unsupported, source_meta, title_of, understood_line, warning
+from ui.render import (
+    AI_NOTICE,
+    CONTRADICTED,
+    MARK_SLOT,
+    NOT_SUPPORTING,
+    UNSUPPORTED,
+    mark_unsupported,
+    source_meta,
+    title_of,
+    understood_line,
+    warning,
+)
 
 SECTION_CHARS = 3000  # Block Kit: section text
 CONTEXT_CHARS = 3000  # Block Kit: text element of a context block
@@ -87,8 +98,6 @@ def progress_message(partial: str) -> dict:
     return text_message(f"{text} …" if text else PLACEHOLDER)
 
 
-_SLOT = "\x00{}\x00"  # a mark's placeholder in the text, replaced after mrkdwn escaping
-
 
 def source_line(citation: Citation) -> str:
     """'*[1]* <https://tass.com/x|Russia regrets> · TASS · 2018-10-21' and the quote below it."""
@@ -137,9 +146,9 @@ def answer_blocks(answer: Answer, header: str = "", asked: str = "") -> list[dic
     made standalone from the thread's history), a line says how it was understood.
     """
     blocks = [section(header)] if header else []
-    marked = to_mrkdwn(mark_unsupported(answer, _SLOT.format).strip())
+    marked = to_mrkdwn(mark_unsupported(answer, MARK_SLOT.format).strip())
     for note in (UNSUPPORTED, CONTRADICTED):
-        marked = marked.replace(_SLOT.format(note), f" _({note})_ :warning:")
+        marked = marked.replace(MARK_SLOT.format(note), f" _({note})_ :warning:")
     blocks += [section(piece) for piece in split_text(marked or "_(no answer)_")]
     if asked and answer.question and " ".join(asked.split()) != " ".join(answer.question.split()):
         blocks.append(context(f":mag: _Understood as:_ {escape(answer.question)}"))

@@ -14,10 +14,20 @@ from html import escape
 
 from qa.text import CITED, is_http_url
 from qa.types import Answer, Citation
-from ui.render import AI_NOTICE, CONTRADICTED, FLAGGED, NOT_SUPPORTING, UNSUPPORTED, mark_unsupported, source_meta, title_of, understood_line
+from ui.render import (
+    AI_NOTICE,
+    CONTRADICTED,
+    FLAGGED,
+    MARK_SLOT,
+    NOT_SUPPORTING,
+    UNSUPPORTED,
+    mark_unsupported,
+    source_meta,
+    title_of,
+    understood_line,
+)
 
 MAX_SKIPS = 20  # skips listed under an ingest summary
-_SLOT = "\x00{}\x00"  # a mark's placeholder: survives escaping, then becomes the mark's HTML
 
 
 def anchor(turn: int, n: int) -> str:
@@ -58,10 +68,10 @@ def answer_markdown(answer: Answer, turn: int) -> str:
     'Yes. [[1]](#nq-t0-s1) No. [[1]](#nq-t0-s1) <span class="nq-unsupported">⚠ not supported by the cited source</span>'
     """
     cited = {c.n for c in answer.citations}
-    body = escape(mark_unsupported(answer, _SLOT.format), quote=False)
+    body = escape(mark_unsupported(answer, MARK_SLOT.format), quote=False)
     body = CITED.sub(lambda m: f"[[{m[1]}]](#{anchor(turn, int(m[1]))})" if int(m[1]) in cited else m[0], body)
-    body = body.replace(_SLOT.format(UNSUPPORTED), f' <span class="nq-unsupported">⚠ {UNSUPPORTED}</span>')
-    body = body.replace(_SLOT.format(CONTRADICTED),
+    body = body.replace(MARK_SLOT.format(UNSUPPORTED), f' <span class="nq-unsupported">⚠ {UNSUPPORTED}</span>')
+    body = body.replace(MARK_SLOT.format(CONTRADICTED),
                         f' <span class="nq-unsupported nq-contradicted">⚠ {CONTRADICTED}</span>')
     return f"> ⚠ **{FLAGGED}**\n\n{body}" if answer.flagged else body
 
