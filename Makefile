@@ -60,6 +60,7 @@ bench: install-test
 	$(PY) -m bench.search_latency
 	$(PY) -m bench.answering
 	$(PY) -m bench.calibration
+	$(PY) -m bench.syndication --family tuning heldout unseen
 	$(PY) -m bench.llm --llama
 
 clean:

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ingest.article import Article, Skip, canonical_url
 from ingest.chunk import TokenCounter, approx_tokens, chunk_article
+from ingest.stories import StoryKeeper
 from qa.errors import NewsqaError
 from qa.lexical import LexicalIndex
 from qa.protocols import TokenCounting
@@ -39,6 +40,7 @@ class IngestReport:
     removed: int = 0
     chunks: int = 0
     addressed_to_ai: int = 0  # articles written this run that hold text addressed to an AI
+    copies: int = 0  # articles written this run that are copies of a story already indexed
     skipped: list[Skip] = field(default_factory=list)
 
     @property
@@ -49,7 +51,7 @@ class IngestReport:
     def to_dict(self) -> dict:
         return {"added": self.added, "updated": self.updated, "unchanged": self.unchanged,
                 "removed": self.removed, "chunks": self.chunks, "addressed_to_ai": self.addressed_to_ai,
-                "skipped": [s.to_dict() for s in self.skipped]}
+                "copies": self.copies, "skipped": [s.to_dict() for s in self.skipped]}
 
 
 def passage_text(chunk: Chunk) -> str:
@@ -69,6 +71,7 @@ class _Run:
     report: IngestReport = field(default_factory=IngestReport)
     seen: dict[str, str] = field(default_factory=dict)  # article id -> source, this run
     added: set[str] = field(default_factory=set)  # ids new to the store this run
+    written: list[str] = field(default_factory=list)  # ids written this run (new or replaced)
     pending: list[tuple[Article, list[Chunk], bool]] = field(default_factory=list)  # (article, chunks, existed)
 
     def pending_chunks(self) -> int:
@@ -76,11 +79,14 @@ class _Run:
 
 
 class Indexer:
-    """Writes articles into one Store and its LexicalIndex, batching the embedding work."""
+    """Writes articles into one Store and its LexicalIndex, batching the embedding work.
+
+    stories: finds syndicated copies and gives each article its story (None: every article is a story).
+    """
 
     def __init__(self, store: Store, lexical: LexicalIndex, embeddings: Embedder, *, chunk_tokens: int = 128,
-                 overlap: int = 1, batch_chunks: int = 256):
-        self.store, self.lexical, self.embeddings = store, lexical, embeddings
+                 overlap: int = 1, batch_chunks: int = 256, stories: StoryKeeper | None = None):
+        self.store, self.lexical, self.embeddings, self.stories = store, lexical, embeddings, stories
         self.chunk_tokens, self.overlap, self.batch_chunks = chunk_tokens, overlap, batch_chunks
         # an embedder that counts its own tokens packs chunks to its real limit; others are estimated
         self.count_tokens: TokenCounter = (embeddings.count_tokens if isinstance(embeddings, TokenCounting)
@@ -90,6 +96,8 @@ class Indexer:
                progress: Progress | None = None) -> IngestReport:
         """Index every Article in items, record every Skip; with prune, remove vanished articles."""
         run = _Run(self.store.articles())
+        if self.stories is not None:
+            self._reconcile(run.states)
         for n, item in enumerate(items, 1):
             if isinstance(item, Skip):
                 run.report.skipped.append(item)
@@ -101,6 +109,10 @@ class Indexer:
                 progress(n, run.report.chunks + run.pending_chunks())
         self._flush(run)
         self._retire(run, prune)
+        if self.stories is not None:
+            for article_id, story in self.stories.reconsider(run.written).items():
+                self.store.set_story([article_id], story)
+                run.report.copies += 1
         return run.report
 
     def _consider(self, article: Article, run: _Run) -> None:
@@ -117,6 +129,12 @@ class Indexer:
         if not chunks:
             report.skipped.append(Skip(article.source, "no text left after cleaning"))
             return
+        if self.stories is not None:
+            if state is not None:
+                self.stories.forget([aid])
+            assignment = self.stories.assign(article)
+            chunks = [replace(c, story_id=assignment.story_id) for c in chunks]
+            report.copies += assignment.copy_of is not None
         run.pending.append((article, chunks, state is not None))
 
     def _flush(self, run: _Run) -> None:
@@ -136,6 +154,9 @@ class Indexer:
                 run.added.add(article.id)
             run.states[article.id] = ArticleState({article.content_hash}, {article.source}, {article.url},
                                                   set(range(len(chunks))), len(chunks))
+            run.written.append(article.id)
+        if self.stories is not None:
+            self.stories.commit()
         run.report.chunks += len(all_chunks)
         run.report.addressed_to_ai += sum(any(c.addressed_to_ai for c in chunks) for _, chunks, _ in run.pending)
         run.pending.clear()
@@ -169,9 +190,29 @@ class Indexer:
             del states[aid]
 
     def remove(self, article_id: str) -> None:
-        """Delete one article from both indexes (Chroma first: the lexical index is rebuilt if it lags)."""
+        """Delete one article from both indexes (Chroma first: the lexical index is rebuilt if it lags).
+
+        Its story stays with the other copies, and the next earliest copy becomes the original.
+        """
         self.store.delete_article(article_id)
         self.lexical.delete_article(article_id)
+        if self.stories is not None:
+            self.stories.forget([article_id])
+
+    def _reconcile(self, states: dict[str, ArticleState]) -> None:
+        """Bring the story tables in step with the store: drop what an interrupted run left for articles
+        that never reached it, and give a story to articles indexed without one (before stories existed,
+        or by another machine writing to the same Chroma server)."""
+        known = self.stories.known()
+        if stale := known - states.keys():
+            self.stories.forget(stale)
+        missing = [aid for aid in states if aid not in known]
+        chunks_of = self.store.article_chunks(missing) if missing else {}
+        for aid, chunks in sorted(chunks_of.items(), key=lambda item: (item[1][0].published_at or "~", item[0])):
+            assignment = self.stories.assign(article_of(chunks), article_id=aid)
+            if assignment.story_id != chunks[0].story:
+                self.store.set_story([aid], assignment.story_id)
+        self.stories.commit()
 
     def delete(self, ref: str) -> list[str]:
         """Delete articles by id, URL or source file; returns the ids removed."""
@@ -183,6 +224,16 @@ class Indexer:
         for aid in matches:
             self.remove(aid)
         return matches
+
+
+def article_of(chunks: list[Chunk]) -> Article:
+    """An article rebuilt from its stored chunks (their offsets place each in the cleaned text)."""
+    text = [" "] * max(c.end for c in chunks)
+    for c in chunks:
+        text[c.start : c.end] = c.text
+    c = chunks[0]
+    return Article(text="".join(text), title=c.title, outlet=c.outlet, author=c.author, url=c.url,
+                   published_at=c.published_at, source=c.source)
 
 
 def _with_resolved_source(article: Article) -> Article:

@@ -23,7 +23,7 @@ from typing import Any
 
 from langchain_core.runnables import RunnableConfig, RunnableGenerator, RunnableLambda
 
-from qa import extractive, followup, generate
+from qa import disagree, extractive, followup, generate
 from qa.cite import MarkerStripper, check_citations
 from qa.config import Settings
 from qa.errors import LLMError, NewsqaError
@@ -33,6 +33,7 @@ from qa.protocols import ChatModel, Embedder, Retriever
 from qa.retrieve import document_hit
 from qa.state import AnswerChunk, AnswerRun, AnswerStream
 from qa.text import content_words
+from qa.timeline import date_sentences, in_date_order
 from qa.types import Answer, Filters, elapsed_ms
 
 log = logging.getLogger(__name__)
@@ -147,6 +148,8 @@ class Answerer:
         run.cues = self.retriever.understand(run.standalone, run.as_of)
         retriever = self.retriever.as_langchain(k=run.k, filters=run.filters, cues=run.cues)
         run.hits = [document_hit(d) for d in retriever.invoke(run.standalone, config)]
+        if run.cues.dated:  # read (and numbered) in date order; "the latest" newest first
+            run.hits = in_date_order(run.hits, newest_first=not run.cues.timeline)
         run.timings["retrieve_ms"] = elapsed_ms(started)
         return run
 
@@ -214,14 +217,15 @@ class Answerer:
         evidence = Evidence(run.hits, self.embeddings)
         vector = self.embeddings.embed_array([run.standalone])[0]
         # Rank by the user's own words ("credit"); the carried subject only steers the vector.
-        picks = extractive.pick_sentences(run.question, evidence, vector, content_words(run.question), run.cues)
+        pick = extractive.timeline_picks if run.cues.timeline else extractive.pick_sentences
+        picks = pick(run.question, evidence, vector, content_words(run.question), run.cues)
         if not picks:
             missing = extractive.missing_terms(run.question, evidence, run.cues)
             window = None if missing else extractive.unmet_window(run.cues, evidence)
             return Answer(text=extractive.abstention(run.question, missing, window), question=run.standalone,
                           abstained=True)
         checked = check_citations(extractive.compose(picks), evidence)
-        preface = extractive.dateline(picks, evidence) if run.cues.anchored else ""
+        preface = extractive.dateline(picks, evidence) if run.cues.anchored and not run.cues.dated else ""
         return Answer(text=preface + checked.text, question=run.standalone, sentences=checked.sentences,
                       citations=checked.citations, flagged=checked.flagged)
 
@@ -236,6 +240,10 @@ class Answerer:
     def _finish(self, answer: Answer, run: AnswerRun) -> Answer:
         cues = run.cues
         answer.understood = cues.to_dict() if cues is not None and not cues.empty else {}
+        if cues is not None and cues.dated:
+            date_sentences(answer)
+        if run.hits and not answer.abstained:
+            disagree.surface(answer, Evidence(run.hits, self.embeddings), run.standalone)
         answer.note = " ".join(dict.fromkeys(n for n in [answer.note, *run.notes] if n))
         answer.rewritten_by = run.rewritten_by
         total, retrieve_ms = elapsed_ms(run.started), run.timings.get("retrieve_ms", 0.0)

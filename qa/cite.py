@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass, field
 
 from qa.contradict import contradiction
-from qa.evidence import Evidence, Match
+from qa.evidence import Evidence, Match, PassageSentence
 from qa.text import MARKER, content_words, mentions, sentence_spans, word_set
 from qa.types import Citation, Sentence
 
@@ -259,18 +259,20 @@ def citations(verdicts: list[Verdict], numbers: dict[int, int], evidence: Eviden
     """
     out = []
     for passage, n in sorted(numbers.items(), key=lambda item: item[1]):
-        hit = evidence.hits[passage - 1]
-        c = hit.chunk
         best = max((v.match for v in verdicts if v.supported and v.match and v.match.sentence.passage == passage),
                    key=lambda m: m.cosine + 0.3 * m.overlap, default=None)
-        if best:
-            quote, start, end = best.sentence.text, best.sentence.start, best.sentence.end
-        else:
-            quote, start, end = "", c.start, c.end
-        out.append(Citation(n, c.id, c.article_id, c.title, c.outlet, c.author, c.url, c.published_at,
-                            c.text, quote, start, end, float(hit.score),
-                            addressed_to_ai=passage in evidence.instructed, supports=best is not None))
+        out.append(passage_citation(evidence, passage, n, best.sentence if best else None))
     return out
+
+
+def passage_citation(evidence: Evidence, passage: int, n: int, quote: PassageSentence | None) -> Citation:
+    """Citation n of evidence's passage (1-based), quoting one of its sentences (None: supports nothing)."""
+    hit = evidence.hits[passage - 1]
+    c = hit.chunk
+    text, start, end = (quote.text, quote.start, quote.end) if quote else ("", c.start, c.end)
+    return Citation(n, c.id, c.article_id, c.title, c.outlet, c.author, c.url, c.published_at, c.text, text,
+                    start, end, float(hit.score), addressed_to_ai=passage in evidence.instructed,
+                    supports=quote is not None, story_id=c.story, copies=list(hit.copies))
 
 
 @dataclass

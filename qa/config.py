@@ -50,6 +50,7 @@ class Settings(BaseSettings):
     dense_weight: float = 0.95
     lexical_weight: float = 1.0
     cue_weight: float = 1.0  # each ranking searched under an outlet/date/"latest" the question names
+    preferred_outlets: str = ""  # comma-separated: their copy of a syndicated story is cited first
     fallback_extractive: bool = False
 
     # --- OpenAI-compatible endpoint (chat and, optionally, embeddings) -------------------
@@ -96,6 +97,11 @@ class Settings(BaseSettings):
     def llm_enabled(self) -> bool:
         """True when an OpenAI-compatible chat endpoint is configured."""
         return bool(self.openai_api_key or self.openai_base_url)
+
+    @property
+    def preferred(self) -> tuple[str, ...]:
+        """NEWSQA_PREFERRED_OUTLETS as names: "AP, Reuters" -> ("AP", "Reuters")."""
+        return tuple(name.strip() for name in self.preferred_outlets.split(",") if name.strip())
 
     @property
     def chroma_dir(self) -> Path:

@@ -22,16 +22,11 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from qa.injection import addressed_to_ai
-from qa.text import content_words, sentence_spans
+from qa.text import content_words, overlap, sentence_spans
 from qa.types import SearchHit
 
 if TYPE_CHECKING:
     from qa.protocols import Embedder
-
-
-def overlap(words: set[str], other: set[str]) -> float:
-    """Share of `words` found in `other`: overlap({'a','b'}, {'a'}) -> 0.5; 0.0 when words is empty."""
-    return len(words & other) / len(words) if words else 0.0
 
 
 class CachedEmbeddings:

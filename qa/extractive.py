@@ -38,6 +38,8 @@ MIN_EVIDENCE = 0.45
 MARGIN = 0.12  # other sentences this close to the best are as relevant (measured: 0.02-0.10 apart)
 FOLLOW_MIN = 0.35  # a quotation after the anchor must still relate to the question (0.37-0.84 vs 0.05-0.34)
 MAX_SENTENCES = 4
+TIMELINE_SENTENCES = 6  # sentences of a timeline answer, one per passage
+TIMELINE_MARGIN = 0.35  # below the best passage's sentence a timeline reaches (sample: related 0.69-0.97, unrelated < 0.12)
 # A question longer than this describes its answer by many clues, and one clue word the passages
 # lack is more often a paraphrase than a sign they can't answer (measured on MultiHop-RAG dev, whose
 # questions run 20-60 words, against the sample's 6-15): only names and numbers are checked then.
@@ -255,6 +257,35 @@ def pick_sentences(question: str, evidence: Evidence, question_vector: np.ndarra
     picks = [Pick(m.sentence, score(m)) for m in chosen[:MAX_SENTENCES]]
     rest = sorted(picks[1:], key=lambda p: (p.sentence.passage, p.sentence.position))
     return picks[:1] + rest
+
+
+def timeline_picks(question: str, evidence: Evidence, question_vector: np.ndarray,
+                   words: set[str] | None = None, cues: Understanding | None = None,
+                   min_evidence: float = MIN_EVIDENCE) -> list[Pick]:
+    """For "how did ... develop": the best sentence of each passage that relates to the question
+    (within TIMELINE_MARGIN of the best), at most TIMELINE_SENTENCES, in publication order; [] as
+    `pick_sentences` when the evidence is too weak."""
+    found = candidates(question, evidence, question_vector, words, cues)
+    if found is None:
+        return []
+    best, _ = found
+    per_passage: dict[int, Match] = {}
+    for m in best.values():
+        if m.sentence.passage not in per_passage or score(m) > score(per_passage[m.sentence.passage]):
+            per_passage[m.sentence.passage] = m
+    top = max(map(score, per_passage.values()), default=0.0)
+    if top < min_evidence:
+        return []
+    floor = max(min_evidence, top - TIMELINE_MARGIN)
+    chosen = sorted((m for m in per_passage.values() if score(m) >= floor), key=score, reverse=True)
+    picks, said = [], set()
+    for m in chosen:  # a sentence two outlets both carry is told once
+        if (text := " ".join(m.sentence.text.casefold().split())) not in said:
+            said.add(text)
+            picks.append(Pick(m.sentence, score(m)))
+    picks = picks[:TIMELINE_SENTENCES]
+    day = {n: hit.chunk.published_at or "~" for n, hit in enumerate(evidence.hits, 1)}
+    return sorted(picks, key=lambda p: (day[p.sentence.passage], p.sentence.passage, p.sentence.position))
 
 
 def candidates(question: str, evidence: Evidence, question_vector: np.ndarray, words: set[str] | None = None,

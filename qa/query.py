@@ -26,6 +26,11 @@ from qa.dates import Window, find_windows
 KINDS = ("quantity", "date", "person", "place", "yes/no")
 _RECENT = re.compile(r"\b(?:latest|most\s+recent(?:ly)?|newest|now|currently|current|so\s+far|to\s+date|"
                      r"as\s+it\s+stands)\b", re.I)
+# A question about how a story developed, wanting the passages in date order.
+_TIMELINE = re.compile(r"\btimeline\b|\bchronolog\w*|\bover\s+time\b|\bsequence\s+of\s+events\b|"
+                       r"\bhow\s+(?:did|has|have|does|do|is|was)\b[^?]{0,80}?\b(?:develop|evolv|unfold|progress|"
+                       r"chang|escalat|grow|grew|spread|play(?:ed)?\s+out)\w*|\bdevelopments?\b|\bstep\s+by\s+step\b",
+                       re.I)
 # Where a long question turns from one side of a comparison to the other.
 _TURN = re.compile(r",?\s+(?:while|whereas|compared\s+(?:to|with)|in\s+contrast\s+to|as\s+opposed\s+to|"
                    r"and\s+then)\s+|;\s+|,\s+and\s+(?=the\b)",
@@ -66,6 +71,8 @@ class Understanding:
     """Date windows the question names, in order ("March 2024", "between ... and ...")."""
     recency: bool = False
     """The question wants the newest state ("latest", "most recent", "now", "as of D")."""
+    timeline: bool = False
+    """The question asks how a story developed ("how did ... evolve", "timeline", "over time")."""
     outlets: tuple[str, ...] = ()
     """Outlets of the index the question names, as the index spells them."""
     kind: str | None = None
@@ -96,9 +103,15 @@ class Understanding:
         return bool(self.windows) or self.recency
 
     @property
+    def dated(self) -> bool:
+        """True when the answer goes by date, passages in date order and each sentence with its day: a
+        timeline, or the latest state (an "as of D" question is answered for D instead)."""
+        return self.timeline or (self.recency and not any(w.as_of for w in self.windows))
+
+    @property
     def empty(self) -> bool:
         """True when nothing beyond the words was understood."""
-        return not self.windows and not self.recency and not self.outlets
+        return not self.windows and not self.recency and not self.outlets and not self.timeline
 
     def residual(self, text: str | None = None, *, dates: bool = True) -> str:
         """The question (or another text, e.g. the user's words before a follow-up was rewritten)
@@ -123,6 +136,8 @@ class Understanding:
                          else f"published {window.describe()}")
         if self.recency and not (window and window.as_of):
             parts.append(f"latest (as of {self.as_of})")
+        if self.timeline:
+            parts.append("in date order")
         if self.outlets:
             parts.append(" or ".join(self.outlets))
         return ", ".join(parts)
@@ -133,7 +148,8 @@ class Understanding:
             "window": None if window is None else {
                 "since": window.since and window.since.isoformat(),
                 "until": window.until and window.until.isoformat(), "label": window.label},
-            "as_of": self.as_of.isoformat(), "recency": self.recency, "outlets": list(self.outlets),
+            "as_of": self.as_of.isoformat(), "recency": self.recency, "timeline": self.timeline, "dated": self.dated,
+            "outlets": list(self.outlets),
             "kind": self.kind, "described": self.describe(),
         }
 
@@ -147,7 +163,8 @@ def understand(question: str, *, as_of: date | None = None, catalogue: Catalogue
     outlets, outlet_spans = find_outlets(question, catalogue.outlets)
     return Understanding(
         text=question, as_of=stated or as_of, windows=windows,
-        recency=bool(_RECENT.search(question)) or stated is not None, outlets=outlets,
+        recency=bool(_RECENT.search(question)) or stated is not None, timeline=asks_timeline(question),
+        outlets=outlets,
         kind=answer_kind(question), spans=tuple(sorted([(w.start, w.end) for w in windows] + outlet_spans)),
         outlet_spans=tuple(outlet_spans), parts=clauses(question, catalogue.outlets),
     )
@@ -180,6 +197,16 @@ def _outlets_at(question: str, outlets: tuple[str, ...]) -> list[tuple[int, str]
     found, spans = find_outlets(question, outlets)
     lowered = {o: [v.casefold() for v in outlet_variants(o)] for o in found}
     return [(s, next((o for o in found if question[s:e].casefold() in lowered[o]), "")) for s, e in spans]
+
+
+def asks_timeline(question: str) -> bool:
+    """True for a question about how a story developed.
+
+    >>> [asks_timeline(q) for q in ("How did the outbreak evolve?", "Give me a timeline of the strike",
+    ...                             "How many cases were there?", "How has the strike developed since March?")]
+    [True, True, False, True]
+    """
+    return bool(_TIMELINE.search(question))
 
 
 def answer_kind(question: str) -> str | None:

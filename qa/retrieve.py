@@ -1,7 +1,8 @@
 """Hybrid retrieval: dense (Chroma) + lexical (SQLite FTS5 BM25), fused by reciprocal rank fusion.
 
 Both retrievers get the same filters, so a filter that matches nothing returns nothing (never
-everything). After fusion a per-article cap keeps one long article from crowding out the rest.
+everything). After fusion a per-article cap keeps one long article from crowding out the rest, and
+syndicated copies of a story fold into one hit (`qa.collapse`) that lists the other outlets carrying it.
 
 What a question says about time and source (`qa.query.Understanding`) steers the ranking softly:
 each named outlet, and the date window, adds a ranking searched under that cue to the fusion, and
@@ -18,14 +19,16 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date, timedelta
 from functools import cache
 from typing import TYPE_CHECKING
 
+from qa.collapse import Group, collapse, representative
 from qa.errors import ConfigError, EmptyIndexError, StoreError
 from qa.query import Catalogue, Understanding, understand
-from qa.types import Chunk, Filters, SearchHit, day_date
+from qa.stories import StoryIndex, copied, same_passage, story_triples
+from qa.types import Chunk, Copy, Filters, SearchHit, day_date
 
 if TYPE_CHECKING:
     from qa.config import Settings
@@ -87,31 +90,6 @@ def article_id_of(chunk_id: str) -> str:
     return chunk_id.rpartition(":")[0] or chunk_id
 
 
-def cap_per_article(ids: Sequence[str], k: int, per_article: int,
-                    article_of: Callable[[str], str] = article_id_of) -> list[str]:
-    """The first k ids, at most per_article from any one article (0 = no cap).
-
-    When fewer than k ids pass the cap (a corpus of one or two articles), the list is topped up
-    with the ids the cap held back, in their order: other articles always come first, but a small
-    corpus still yields k results.
-
-    >>> cap_per_article(["a:0", "a:1", "b:0", "a:2"], k=2, per_article=1)
-    ['a:0', 'b:0']
-    >>> cap_per_article(["a:0", "a:1", "b:0", "a:2"], k=4, per_article=1)
-    ['a:0', 'b:0', 'a:1', 'a:2']
-    """
-    kept: list[str] = []
-    held: list[str] = []
-    taken: dict[str, int] = {}
-    for cid in ids:
-        if len(kept) >= k:
-            break
-        article = article_of(cid)
-        (held if per_article and taken.get(article, 0) >= per_article else kept).append(cid)
-        taken[article] = taken.get(article, 0) + 1
-    return kept + held[: k - len(kept)]
-
-
 class HybridRetriever:
     """Search one Store and its LexicalIndex together.
 
@@ -119,13 +97,15 @@ class HybridRetriever:
     contributes before fusion; rrf_k, dense_weight, lexical_weight: the fusion parameters (defaults
     chosen with bench/retrieval.py); cue_weight: the weight of each ranking searched under a cue of
     the question (an outlet, a date window, "latest"); recheck_seconds: how often the lexical index is compared with
-    the store (it is rebuilt when their chunk counts differ).
+    the store (it is rebuilt when their chunk counts differ); stories: which articles are copies of one
+    story (None: none are, nothing is collapsed).
     """
 
     def __init__(self, store: Store, lexical: LexicalIndex, embeddings: Embedder, *, k: int = 6, per_article: int = 3,
                  candidates: int = 30, rrf_k: int = 15, dense_weight: float = 0.95,
-                 lexical_weight: float = 1.0, cue_weight: float = 1.0, recheck_seconds: float = 60.0):
-        self.store, self.lexical, self.embeddings = store, lexical, embeddings
+                 lexical_weight: float = 1.0, cue_weight: float = 1.0, recheck_seconds: float = 60.0,
+                 stories: StoryIndex | None = None):
+        self.store, self.lexical, self.embeddings, self.stories = store, lexical, embeddings, stories
         self.k, self.per_article, self.candidates = k, per_article, candidates
         self.rrf_k, self.dense_weight, self.lexical_weight = rrf_k, dense_weight, lexical_weight
         self.cue_weight = cue_weight
@@ -138,8 +118,19 @@ class HybridRetriever:
         with self._check_lock:
             self._checked_at = time.monotonic()
             if self.lexical.count() == self.store.count():
+                if self.stories is not None and not self.stories.count()[0] and self.store.count():
+                    self.stories.adopt(self.store.iter_chunks())  # an index from before stories existed
                 return False
-            self.lexical.rebuild(self.store.iter_chunks())
+            firsts: dict[str, Chunk] = {}  # each article's first chunk: what its story is adopted from
+
+            def recorded(chunks: Iterable[Chunk]) -> Iterator[Chunk]:
+                for chunk in chunks:
+                    firsts.setdefault(chunk.article_id, chunk)
+                    yield chunk
+
+            self.lexical.rebuild(recorded(self.store.iter_chunks()))
+            if self.stories is not None:
+                self.stories.adopt(firsts.values())
             return True
 
     def understand(self, question: str, as_of: date | None = None) -> Understanding:
@@ -180,7 +171,7 @@ class HybridRetriever:
                 rankings.append((self._lexical(part, part_filters), self.lexical_weight * self.cue_weight))
         if cues is not None and cues.recency:
             rankings.append((_newest_first(rankings), self.cue_weight))
-        hits = self._fuse(rankings, k)
+        hits = self._fuse(rankings, k, {o.casefold() for o in cues.outlets} if cues is not None else set())
         if not hits and self.store.count() == 0:
             raise EmptyIndexError(
                 f"Nothing is indexed in collection {self.store.name!r} yet: "
@@ -213,24 +204,60 @@ class HybridRetriever:
     def _lexical(self, query: str, filters: Filters | None) -> list[str]:
         return [cid for cid, _ in self.lexical.search(query, self.candidates, filters)]
 
-    def _fuse(self, rankings: list[tuple[list, float]], k: int) -> list[SearchHit]:
-        """RRF of the rankings (chunks or ids), capped per article; only unread winners are read."""
+    def _fuse(self, rankings: list[tuple[list, float]], k: int, named: set[str] = frozenset()) -> list[SearchHit]:
+        """RRF of the rankings (chunks or ids), capped per article, copies collapsed; only the chunks
+        that matter are read from the store. named: outlets the question names (their copy is cited)."""
         known = {c.id: c for ranking, _ in rankings for c in ranking if isinstance(c, Chunk)}
         fused = rrf([([c.id if isinstance(c, Chunk) else c for c in ranking], weight)
                      for ranking, weight in rankings], self.rrf_k)
         ranked = sorted(fused, key=lambda cid: -fused[cid])
+        story = self.stories.story_of(map(article_id_of, ranked)) if self.stories is not None else {}
 
         def article_of(cid: str) -> str:
             return known[cid].article_id if cid in known else article_id_of(cid)
 
+        shared = _shared_stories(ranked, article_of, story)
+        self._read(known, shared)  # their texts decide what is a copy
+        triples = self.stories.triples({article_of(cid) for cid in shared}) if shared else {}
+
+        passages: dict[str, set[int]] = {}
+
+        def passage(cid: str) -> set[int]:
+            if cid not in passages:
+                passages[cid] = story_triples(known[cid].text)
+            return passages[cid]
+
+        def same(cid: str, other: str) -> bool:
+            """Does chunk cid repeat the other chunk, or the text of the other chunk's article?"""
+            if cid not in known or other not in known:
+                return False
+            text = triples.get(article_of(other))
+            return same_passage(passage(cid), passage(other)) or bool(text and copied(passage(cid), text))
+
         while True:
-            picked = cap_per_article(ranked, k, self.per_article, article_of)
-            missing = [cid for cid in picked if cid not in known]
-            known.update((c.id, c) for c in self.store.get(missing))
+            groups = collapse(ranked, k, self.per_article, article_of=article_of, story_of=story.get, same=same)
+            missing = [cid for g in groups for cid in g.ids if cid not in known]
+            self._read(known, missing)
             gone = {cid for cid in missing if cid not in known}  # a lexical index lagging the store
             if not gone:
-                return [SearchHit(rank, fused[cid], known[cid]) for rank, cid in enumerate(picked, 1)]
+                return self._hits(groups, fused, known, named)
             ranked = [cid for cid in ranked if cid not in gone]
+
+    def _read(self, known: dict[str, Chunk], ids: list[str]) -> None:
+        known.update((c.id, c) for c in self.store.get([cid for cid in ids if cid not in known]))
+
+    def _hits(self, groups: list[Group], fused: dict[str, float], known: dict[str, Chunk],
+              named: set[str]) -> list[SearchHit]:
+        """One SearchHit per group: cited by its representative copy, listing the story's other copies."""
+        members = self.stories.members({g.story for g in groups}) if self.stories is not None else {}
+        hits = []
+        for rank, group in enumerate(groups, 1):
+            copies = members.get(group.story, [])
+            lead = representative(group, known.__getitem__, copies[0].article_id if copies else None, named)
+            chunk = known[lead]
+            others = tuple(c for c in copies if c.article_id != chunk.article_id)
+            hits.append(SearchHit(rank, fused[group.ids[0]], chunk, others))
+        return hits
 
     def as_langchain(self, k: int | None = None, filters: Filters | None = None,
                      cues: Understanding | None = None):
@@ -274,6 +301,15 @@ def part_queries(cues: Understanding | None, filters: Filters | None) -> list[tu
     return out
 
 
+def _shared_stories(ranked: list[str], article_of: Callable[[str], str], story: dict[str, str]) -> list[str]:
+    """The ids among ranked whose story has passages of two or more articles there (copies, maybe)."""
+    articles: dict[str, set[str]] = {}
+    for cid in ranked:
+        articles.setdefault(story.get(article_of(cid), ""), set()).add(article_of(cid))
+    return [cid for cid in ranked if len(articles.get(story.get(article_of(cid), ""), ())) > 1
+            and story.get(article_of(cid))]
+
+
 def _newest_first(rankings: list[tuple[list, float]]) -> list[Chunk]:
     """Every chunk the rankings hold, newest publication first (unknown dates last)."""
     chunks = {c.id: c for ranking, _ in rankings for c in ranking if isinstance(c, Chunk)}
@@ -284,7 +320,8 @@ def hit_document(hit: SearchHit):
     """SearchHit -> Document(page_content=text, metadata={rank, score, chunk_id, article_id, ..., start, end})."""
     from langchain_core.documents import Document
 
-    meta = {**hit.chunk.metadata(), "rank": hit.rank, "score": hit.score, "chunk_id": hit.chunk.id}
+    meta = {**hit.chunk.metadata(), "rank": hit.rank, "score": hit.score, "chunk_id": hit.chunk.id,
+            "copies": [c.to_dict() for c in hit.copies]}
     return Document(page_content=hit.chunk.text, metadata=meta, id=hit.chunk.id)
 
 
@@ -292,7 +329,8 @@ def document_hit(document) -> SearchHit:
     """The inverse of `hit_document`: a retrieved Document back as the SearchHit it was."""
     meta = document.metadata
     chunk = Chunk.from_record(document.id or meta["chunk_id"], document.page_content, meta)
-    return SearchHit(int(meta.get("rank", 0)), float(meta.get("score", 0.0)), chunk)
+    copies = tuple(Copy(**c) for c in meta.get("copies", ()))
+    return SearchHit(int(meta.get("rank", 0)), float(meta.get("score", 0.0)), chunk, copies)
 
 
 @cache
@@ -316,11 +354,13 @@ def _langchain_class():
     return NewsRetriever
 
 
-def make_retriever(settings: Settings, store: Store, lexical: LexicalIndex, embeddings: Embedder) -> HybridRetriever:
-    """A HybridRetriever configured from Settings (top_k, max_chunks_per_article, ...)."""
+def make_retriever(settings: Settings, store: Store, lexical: LexicalIndex, embeddings: Embedder,
+                   stories: StoryIndex | None = None) -> HybridRetriever:
+    """A HybridRetriever configured from Settings (top_k, max_chunks_per_article, ...); stories default
+    to the ones kept beside lexical, ordered by NEWSQA_PREFERRED_OUTLETS."""
     return HybridRetriever(
         store, lexical, embeddings, k=settings.top_k, per_article=settings.max_chunks_per_article,
         candidates=settings.retrieval_candidates, rrf_k=settings.rrf_k,
         dense_weight=settings.dense_weight, lexical_weight=settings.lexical_weight,
-        cue_weight=settings.cue_weight,
+        cue_weight=settings.cue_weight, stories=stories or StoryIndex(lexical, settings.preferred),
     )

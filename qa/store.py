@@ -93,6 +93,26 @@ class Store:
             where = {"$and": [where, {"chunk_index": {"$gte": keep_below}}]}
         self.collection.delete(where=where)
 
+    def set_story(self, article_ids: Sequence[str], story_id: str) -> None:
+        """Record that the articles carry story_id, in the metadata of every chunk of theirs."""
+        if not article_ids:
+            return
+        got = self.collection.get(where={"article_id": {"$in": list(article_ids)}}, include=[])
+        if got["ids"]:
+            self.collection.update(ids=got["ids"], metadatas=[{"story_id": story_id}] * len(got["ids"]))
+
+    def article_chunks(self, article_ids: Sequence[str]) -> dict[str, list[Chunk]]:
+        """article id -> its chunks in order (what an article can be rebuilt from)."""
+        out: dict[str, list[Chunk]] = {}
+        ids = list(article_ids)
+        for lo in range(0, len(ids), 100):
+            got = self.collection.get(where={"article_id": {"$in": ids[lo : lo + 100]}},
+                                      include=["documents", "metadatas"])
+            for cid, doc, meta in zip(got["ids"], got["documents"], got["metadatas"]):
+                chunk = Chunk.from_record(cid, doc, meta)
+                out.setdefault(chunk.article_id, []).append(chunk)
+        return {aid: sorted(chunks, key=lambda c: c.index) for aid, chunks in out.items()}
+
     def articles(self) -> dict[str, ArticleState]:
         """article_id -> ArticleState, read from chunk metadata."""
         states: dict[str, ArticleState] = {}
@@ -106,18 +126,20 @@ class Store:
         return states
 
     def stats(self) -> dict:
-        """{"articles", "chunks", "outlets", "first_date", "last_date", "addressed_to_ai"} for
-        `newsqa stats` (the last: articles holding text addressed to an AI, with their titles)."""
-        articles, outlets, dates, addressed = set(), set(), [], {}
+        """{"articles", "stories", "chunks", "outlets", "first_date", "last_date", "addressed_to_ai"} for
+        `newsqa stats` (stories: syndicated copies count once; addressed_to_ai: articles holding text
+        addressed to an AI, with their titles)."""
+        articles, stories, outlets, dates, addressed = set(), set(), set(), [], {}
         for _, meta in self._iter_metadata():
             articles.add(meta.get("article_id"))
+            stories.add(meta.get("story_id") or meta.get("article_id"))
             if meta.get("addressed_to_ai"):
                 addressed[str(meta.get("article_id"))] = str(meta.get("title") or meta.get("source") or "")
             if meta.get("outlet"):
                 outlets.add(str(meta["outlet"]))
             if meta.get("published_at"):
                 dates.append(str(meta["published_at"])[:10])
-        return {"collection": self.name, "articles": len(articles), "chunks": self.count(),
+        return {"collection": self.name, "articles": len(articles), "stories": len(stories), "chunks": self.count(),
                 "outlets": sorted(outlets), "first_date": min(dates, default=None),
                 "last_date": max(dates, default=None),
                 "addressed_to_ai": [{"article_id": a, "title": t} for a, t in sorted(addressed.items())]}

@@ -15,6 +15,7 @@ the citation check, eval and the front ends.
 from __future__ import annotations
 
 import re
+import zlib
 
 _ABBREV = {
     "mr", "mrs", "ms", "dr", "prof", "sr", "jr", "st", "gen", "col", "lt", "sgt", "capt", "gov",
@@ -121,6 +122,53 @@ def _normal(word: str) -> str:
 def content_words(text: str) -> set[str]:
     """Lower-cased, plural-folded words of text that are not stopwords."""
     return {_normal(w) for w in query_terms(text)}
+
+
+_THOUSANDS = re.compile(r"(?<=\d)[,.](?=\d{3}\b)")
+
+
+def content_tokens(text: str) -> list[str]:
+    """The content words of text in order, repeats kept: case-, plural- and number-format-folded.
+
+    What two copies of a story share whatever their copy edits ("1,200" / "1200", "said" / "says").
+
+    >>> content_tokens("The union said 1,200 workers joined; the union says 1200 workers did.")
+    ['union', '1200', 'worker', 'joined', 'union', '1200', 'worker']
+    """
+    folded = _THOUSANDS.sub("", text.casefold())
+    return [_normal(w) for w in _WORD.findall(folded) if w not in STOPWORDS and (len(w) > 1 or w.isdigit())]
+
+
+def shingles(tokens: list[str], k: int = 3) -> set[str]:
+    """The runs of k consecutive tokens (a shorter text is one shingle of all its tokens).
+
+    >>> sorted(shingles(["union", "1200", "worker", "joined"]))
+    ['1200 worker joined', 'union 1200 worker']
+    """
+    if len(tokens) < k:
+        return {" ".join(tokens)} if tokens else set()
+    return {" ".join(tokens[i : i + k]) for i in range(len(tokens) - k + 1)}
+
+
+def hash32(text: str) -> int:
+    """A stable 32-bit hash (stored in indexes, so never Python's salted `hash`)."""
+    return zlib.crc32(text.encode("utf-8"))
+
+
+def triple_hashes(text: str) -> set[int]:
+    """The hashes of text's runs of three content words: what copies of one passage share.
+
+    >>> triple_hashes("LONDON (Reuters) - Ships wait offshore.") >= triple_hashes("Ships wait offshore")
+    True
+    >>> len(triple_hashes("The union said 1,200 workers joined."))
+    2
+    """
+    return {hash32(s) for s in shingles(content_tokens(text))}
+
+
+def overlap(words: set, other: set) -> float:
+    """Share of `words` found in `other`: overlap({'a','b'}, {'a'}) -> 0.5; 0.0 when words is empty."""
+    return len(words & other) / len(words) if words else 0.0
 
 
 def word_set(text: str) -> set[str]:

@@ -45,6 +45,12 @@ class Chunk:
     published_at: str = ""  # ISO date/time, "" when unknown
     source: str = ""  # file path or URL the article came from
     content_hash: str = ""  # hash of the article's cleaned text + metadata
+    story_id: str = ""  # the story (syndicated copies share one; see qa.stories); "" = the article's own
+
+    @property
+    def story(self) -> str:
+        """The story this passage belongs to: its story id, else its article's id."""
+        return self.story_id or self.article_id
 
     def metadata(self) -> dict[str, str | int]:
         """Chroma metadata (no None values: Chroma rejects them)."""
@@ -54,6 +60,7 @@ class Chunk:
             "url": self.url, "published_at": self.published_at, "outlet_key": self.outlet.casefold(),
             "published_day": day_number(self.published_at), "source": self.source,
             "content_hash": self.content_hash, "addressed_to_ai": int(self.addressed_to_ai),
+            "story_id": self.story,
         }
 
     @cached_property
@@ -73,7 +80,7 @@ class Chunk:
             title=str(meta.get("title", "")), outlet=str(meta.get("outlet", "")),
             author=str(meta.get("author", "")), url=str(meta.get("url", "")),
             published_at=str(meta.get("published_at", "")), source=str(meta.get("source", "")),
-            content_hash=str(meta.get("content_hash", "")),
+            content_hash=str(meta.get("content_hash", "")), story_id=str(meta.get("story_id", "")),
         )
 
 
@@ -121,19 +128,39 @@ class Filters:
 
 
 @dataclass(frozen=True)
+class Copy:
+    """One article carrying a story (see `qa.stories`): what "also carried by" lists."""
+
+    article_id: str
+    story_id: str
+    title: str = ""
+    outlet: str = ""
+    url: str = ""
+    published_at: str = ""
+
+    def to_dict(self) -> dict[str, str]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
 class SearchHit:
-    """A ranked chunk: rank starts at 1; score is the fused score (higher is better)."""
+    """A ranked chunk: rank starts at 1; score is the fused score (higher is better).
+
+    copies: the other articles carrying the chunk's story (syndicated copies folded into this hit).
+    """
 
     rank: int
     score: float
     chunk: Chunk
+    copies: tuple[Copy, ...] = ()
 
     def to_dict(self) -> dict:
         c = self.chunk
         return {
             "rank": self.rank, "score": round(self.score, 6), "chunk_id": c.id,
-            "article_id": c.article_id, "title": c.title, "outlet": c.outlet, "url": c.url,
-            "published_at": c.published_at, "text": c.text, "addressed_to_ai": c.addressed_to_ai,
+            "article_id": c.article_id, "story_id": c.story, "title": c.title, "outlet": c.outlet,
+            "url": c.url, "published_at": c.published_at, "text": c.text, "addressed_to_ai": c.addressed_to_ai,
+            "also_carried_by": [copy.to_dict() for copy in self.copies],
         }
 
 
@@ -167,6 +194,29 @@ class Citation:
     score: float = 0.0
     addressed_to_ai: bool = False  # the passage holds text addressed to an AI (shown on its card)
     supports: bool = True  # False: cited, but supports no sentence of the answer (shown as such)
+    story_id: str = ""  # the story the passage belongs to (syndicated copies share it)
+    copies: list[Copy] = field(default_factory=list)  # the other articles carrying the story ("also carried by")
+
+
+@dataclass
+class Side:
+    """One side of a disagreement: a passage (its number among the answer's passages, and its citation
+    number n once cited), who published it when, the figure it gives, and its sentence."""
+
+    passage: int
+    outlet: str
+    published_at: str
+    figure: str
+    quote: str
+    n: int = 0
+
+
+@dataclass
+class Disagreement:
+    """Passages of different outlets or stories that give different figures for one thing (`qa.disagree`)."""
+
+    thing: str  # what is counted: "worker", "dead", "%"
+    sides: list[Side] = field(default_factory=list)
 
 
 @dataclass
@@ -184,6 +234,7 @@ class Answer:
     note: str = ""  # why the answer is what it is, e.g. the LLM failed and this is the extractive fallback
     understood: dict = field(default_factory=dict)  # qa.query.Understanding.to_dict(): window, outlets, as_of
     rewritten_by: str = ""  # how a follow-up became standalone: "model", "rule" (its rewrite was refused) or ""
+    disagreements: list[Disagreement] = field(default_factory=list)  # shown as "Sources differ: ..." first
 
     def to_dict(self) -> dict:
         return asdict(self)

@@ -45,9 +45,13 @@ def settings(tmp_path) -> Settings:
 
 
 def make_indexer(settings: Settings, embeddings) -> Indexer:
-    store = open_store(settings, embeddings.identity)
-    return Indexer(store, open_lexical(settings), embeddings,
-                   chunk_tokens=settings.chunk_tokens, overlap=settings.chunk_overlap)
+    """The indexer `newsqa ingest` uses for settings (syndicated copies found), with the session's embedder."""
+    from ingest.stories import StoryKeeper
+    from qa.stories import StoryIndex
+
+    store, lexical = open_store(settings, embeddings.identity), open_lexical(settings)
+    return Indexer(store, lexical, embeddings, chunk_tokens=settings.chunk_tokens, overlap=settings.chunk_overlap,
+                   stories=StoryKeeper(StoryIndex(lexical, settings.preferred)))
 
 
 def seed_article() -> Article:
@@ -62,6 +66,18 @@ def sample_settings(tmp_path_factory, embeddings) -> Settings:
     """Settings whose data dir holds the sample corpus, ingested once per session (treat as read-only)."""
     settings = Settings(_env_file=None, data_dir=tmp_path_factory.mktemp("sample") / "data")
     make_indexer(settings, embeddings).ingest([seed_article()])
+    return settings
+
+
+@pytest.fixture(scope="session")
+def archive_settings(tmp_path_factory, embeddings) -> Settings:
+    """Settings whose data dir holds all of samples/ (the TASS seed and the multi-outlet archive: a
+    syndicated story, a developing story, two outlets that disagree), ingested once (read-only)."""
+    from ingest.load import load_sources
+
+    settings = Settings(_env_file=None, data_dir=tmp_path_factory.mktemp("archive") / "data")
+    report = make_indexer(settings, embeddings).ingest(load_sources([str(SAMPLES)]))
+    assert (report.added, report.copies, report.addressed_to_ai, report.skipped) == (10, 1, 1, [])
     return settings
 
 

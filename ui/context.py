@@ -29,10 +29,23 @@ class Library:
         return open_lexical(self.settings)
 
     @cached_property
+    def stories(self):
+        from qa.stories import StoryIndex
+
+        return StoryIndex(self.lexical, self.settings.preferred)
+
+    @cached_property
+    def story_keeper(self):
+        """One per library, so the web app's uploads share its LSH index instead of rebuilding it."""
+        from ingest.stories import StoryKeeper
+
+        return StoryKeeper(self.stories)
+
+    @cached_property
     def retriever(self):
         from qa.retrieve import make_retriever
 
-        return make_retriever(self.settings, self.store, self.lexical, self.embeddings)
+        return make_retriever(self.settings, self.store, self.lexical, self.embeddings, self.stories)
 
     @cached_property
     def answerer(self):
@@ -45,4 +58,4 @@ class Library:
 
         s = self.settings
         return Indexer(self.store, self.lexical, self.embeddings,
-                       chunk_tokens=s.chunk_tokens, overlap=s.chunk_overlap)
+                       chunk_tokens=s.chunk_tokens, overlap=s.chunk_overlap, stories=self.story_keeper)

@@ -30,7 +30,8 @@ from typing import Any
 from qa.errors import EmptyIndexError, LLMError, NewsqaError
 from qa.injection import NOTICE as AI_NOTICE
 from qa.text import CITED_RUN
-from qa.types import Answer, Citation, Filters
+from qa.timeline import UNDATED, day_label, day_of
+from qa.types import Answer, Citation, Copy, Filters
 
 UNTITLED = "(untitled)"
 MARK_SLOT = "\x00{}\x00"  # `mark_unsupported(answer, MARK_SLOT.format)`: a placeholder that survives escaping
@@ -94,6 +95,36 @@ def source_line(c: Citation) -> str:
     """'(untitled) — TASS, 2018-11-02' (outlet and date left out when unknown)."""
     where = ", ".join(source_meta(c))
     return title_of(c) + (f" — {where}" if where else "")
+
+
+def carried_by(c: Citation, shown: int = 2) -> str:
+    """'also carried by Metro Daily and Valley Star' / 'also carried by AP, Reuters and 3 more' ('' when
+    no other outlet carries the cited story).
+
+    >>> from qa.types import Copy
+    >>> c = Citation(1, "a:0", "a", "", "Wire", "", "", "", "", copies=[Copy(str(n), "s", outlet=o)
+    ...              for n, o in enumerate(["AP", "Reuters", "AFP", "AP", "BBC", "CNN"])])
+    >>> carried_by(c)
+    'also carried by AP, Reuters and 3 more'
+    """
+    return carried_by_names(c.copies, shown)
+
+
+def carried_by_names(copies: Iterable[Copy], shown: int = 2) -> str:
+    """`carried_by` for a list of copies (a search hit's)."""
+    outlets = list(dict.fromkeys(copy.outlet or "an unnamed outlet" for copy in copies))
+    if not outlets:
+        return ""
+    if len(outlets) <= shown + 1:
+        return "also carried by " + (" and ".join([", ".join(outlets[:-1]), outlets[-1]]) if len(outlets) > 1
+                                     else outlets[0])
+    return f"also carried by {', '.join(outlets[:shown])} and {len(outlets) - shown} more"
+
+
+def timeline_day(iso: str) -> str:
+    """'2024-03-12T08:00:00' -> '12 Mar 2024'; 'undated' when unknown or unparsable."""
+    day = day_of(iso)
+    return day_label(day) if day else UNDATED
 
 
 def warning(answer: Answer) -> str:
@@ -192,6 +223,8 @@ def answer_markdown(answer: Answer) -> str:
         lines.append(f"{c.n}. {title}" + (f" — {where}" if where else "") + (f" — <{c.url}>" if c.url else "")
                      + (f" — ⚠️ *{AI_NOTICE}*" if c.addressed_to_ai else "")
                      + ("" if c.supports else f" — *{NOT_SUPPORTING}*"))
+        if also := carried_by(c):
+            lines.append(f"   *{_md(also)}*")
         if c.quote:
             lines.append(f"   > “{_md(c.quote)}”")
     return "\n".join(lines)
@@ -209,6 +242,7 @@ def answer_plain(answer: Answer) -> str:
         lines.append(f"[{c.n}] {source_line(c)}" + (f"  (warning: {AI_NOTICE})" if c.addressed_to_ai else "")
                      + ("" if c.supports else f"  ({NOT_SUPPORTING})"))
         lines += [f"    {c.url}"] if c.url else []
+        lines += [f"    ({also})"] if (also := carried_by(c)) else []
         lines += [f"    “{' '.join(c.quote.split())}”"] if c.quote else []
     return "\n".join(lines)
 

@@ -52,6 +52,11 @@ METRICS = (
     Metric("citation_precision", "cited passages that hold evidence or support their sentence"),
     Metric("citation_recall", "evidence items held by a cited passage"),
     Metric("supported", "share of answer sentences supported by their citations"),
+    Metric("duplicate_citations", "citations of a story another citation already stands for (syndicated copies)",
+           higher_is_better=False),
+    Metric("differ_shown", "questions on which the articles disagree whose answer says that sources differ"),
+    Metric("differ_flagged", "other answers that say sources differ", higher_is_better=False),
+    Metric("date_order", "answers to timeline / latest questions told in date order (latest: newest first)"),
     Metric("refusal_accuracy", "unanswerable questions on which the bot abstained"),
     Metric("false_refusal", "answerable questions on which the bot abstained", higher_is_better=False),
 )
@@ -110,6 +115,28 @@ def evidence_recall(passages: Sequence[str], evidence: Sequence[str]) -> float |
         return None
     found = sum(any(holds_evidence(p, e) for p in passages) for e in evidence)
     return found / len(evidence)
+
+
+def repeated_share(keys: Sequence[str]) -> float | None:
+    """Share of keys that repeat an earlier one: repeated_share(["s1", "s2", "s1"]) -> 0.333333; None when empty."""
+    return round(1 - len(set(keys)) / len(keys), 6) if keys else None
+
+
+def date_ordered(days: Sequence[str], newest_first: bool = False) -> float | None:
+    """1.0 when the dated sentences of an answer (ISO days, "" = undated, skipped) run in date order, and
+    for "the latest" the first is the newest; None with fewer than two dated sentences.
+
+    >>> date_ordered(["2024-03-04", "", "2024-03-12"]), date_ordered(["2024-03-21", "2024-03-12"], newest_first=True)
+    (1.0, 1.0)
+    >>> date_ordered(["2024-03-12", "2024-03-04"])
+    0.0
+    """
+    dated = [d for d in days if d]
+    if len(dated) < 2:
+        return None
+    if newest_first:
+        return float(dated[0] == max(dated))
+    return float(all(a <= b for a, b in zip(dated, dated[1:])))
 
 
 def exact_match(text: str, answers: Sequence[str]) -> float:

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from qa.eval.metrics import (
     METRIC_NAMES,
     contains_answer,
+    date_ordered,
     evidence_recall,
     exact_match,
     first_relevant_rank,
@@ -25,10 +26,12 @@ from qa.eval.metrics import (
     holds_evidence,
     keyword_coverage,
     mean,
+    repeated_share,
     percentile,
     reciprocal_rank,
     token_f1,
 )
+from qa.disagree import DIFFER
 from qa.eval.sets import EvalQuestion
 from qa.text import strip_markers
 from qa.types import Answer, Filters, elapsed_ms
@@ -88,7 +91,7 @@ def score(q: EvalQuestion, answer: Answer, passages: Sequence[str], k: int,
     """All metrics that apply to q, and the reasons it fell short (empty when it did not)."""
     metrics: dict[str, float | None] = {}
     reasons: list[str] = []
-    for part in (_retrieval, _correctness, _citations, _refusal):
+    for part in (_retrieval, _correctness, _citations, _news, _refusal):
         part(q, answer, passages, k, metrics, reasons)
     _assertions(q, answer, verdicts, metrics, reasons)
     return metrics, reasons
@@ -131,6 +134,9 @@ def _citations(q, answer, passages, k, metrics, reasons) -> None:
                  if c.n not in supporting and not any(holds_evidence(c.text, e) for e in q.evidence))
     if answer.citations:
         metrics["citation_precision"] = 1 - len(bad) / len(answer.citations)
+        metrics["duplicate_citations"] = repeated_share([c.story_id or c.article_id for c in answer.citations])
+        if metrics["duplicate_citations"]:
+            reasons.append("cites copies of one story as separate sources")
         if bad:
             reasons.append("citation " + ", ".join(f"[{n}]" for n in bad)
                            + " holds no evidence and supports no sentence")
@@ -143,6 +149,26 @@ def _citations(q, answer, passages, k, metrics, reasons) -> None:
         unsupported = sum(not s.supported for s in answer.sentences)
         if unsupported:
             reasons.append(f"{unsupported} of {len(answer.sentences)} sentences not supported by their citations")
+
+
+def _news(q, answer, passages, k, metrics, reasons) -> None:
+    """Disagreements shown (and not imagined), and stories told in date order."""
+    if answer.abstained:
+        return
+    if q.differ:
+        metrics["differ_shown"] = float(bool(answer.disagreements))
+        if not answer.disagreements:
+            reasons.append("the articles disagree, but the answer does not say so")
+    else:
+        metrics["differ_flagged"] = float(bool(answer.disagreements))
+    timeline, latest = answer.understood.get("timeline"), answer.understood.get("dated")
+    if latest:
+        days = {c.n: c.published_at[:10] for c in answer.citations}
+        cited = [next((days[n] for n in s.citations if days.get(n)), "") for s in answer.sentences
+                 if not s.text.startswith(DIFFER)]
+        metrics["date_order"] = date_ordered(cited, newest_first=bool(latest and not timeline))
+        if metrics["date_order"] == 0.0:
+            reasons.append("the story is not told in date order" if timeline else "the newest report does not lead")
 
 
 def _refusal(q, answer, passages, k, metrics, reasons) -> None:

@@ -4,7 +4,7 @@ Our layout, one question per JSONL line (or per item of a YAML list)::
 
     {"id": "credit", "question": "How large is the credit?", "answers": ["38 mln euro"],
      "assertions": ["Russia may lend Cuba 38 mln euro"], "evidence": ["a 38 mln euro credit to Cuba"],
-     "evidence_urls": [], "type": "number", "unanswerable": false, "as_of": "2018-11-02",
+     "evidence_urls": [], "type": "number", "unanswerable": false, "differ": false, "as_of": "2018-11-02",
      "history": [{"question": "...", "answer": "..."}]}
 
 Only `question` is required. A row that is not valid is reported as `file:line: reason` and skipped;
@@ -54,6 +54,7 @@ class EvalQuestion(BaseModel):
     evidence_urls: tuple[str, ...] = ()
     type: str = "general"
     unanswerable: bool = False
+    differ: bool = False  # the articles disagree on the answer's figure: the answer must say "Sources differ"
     as_of: date | None = None
     history: tuple[Turn, ...] = ()
     source: str = ""  # "file:line", filled in by the reader

@@ -232,8 +232,8 @@ def test_cli_search_json_has_the_documented_shape(news_settings):
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
     assert data["query"] == "INF Treaty" and data["results"]
-    keys = {"rank", "score", "chunk_id", "article_id", "title", "outlet", "url", "published_at", "text",
-            "addressed_to_ai"}
+    keys = {"rank", "score", "chunk_id", "article_id", "story_id", "title", "outlet", "url", "published_at", "text",
+            "addressed_to_ai", "also_carried_by"}
     for n, hit in enumerate(data["results"], 1):
         assert set(hit) == keys and hit["rank"] == n and hit["outlet"] in {"Reuters", "AP"}
 

@@ -86,6 +86,10 @@ def ingest(settings: Settings, sources, include, exclude, fields, prune, strict,
 def _print_report(report) -> None:
     click.echo(f"added {report.added}, updated {report.updated}, unchanged {report.unchanged}, "
                f"removed {report.removed}, skipped {len(report.skipped)} ({report.chunks} chunks written)")
+    if report.copies:
+        what = "articles were copies of stories" if report.copies != 1 else "article was a copy of a story"
+        click.echo(f"{report.copies} {what} already indexed: a story is cited once, "
+                   "with the other outlets as \"also carried by\"")
     if report.addressed_to_ai:
         click.echo(f"{report.addressed_to_ai} article(s) contain text addressed to an AI: it is kept as "
                    "data, never used as an answer (`newsqa stats` lists them)")
@@ -97,7 +101,9 @@ def _print_report(report) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
 @click.pass_obj
 def stats(settings: Settings, as_json) -> None:
-    """Show what is indexed: articles, chunks, outlets and date range.
+    """Show what is indexed: articles, stories, chunks, outlets and date range.
+
+    Stories count syndicated copies of one article once (see `newsqa ingest`).
 
     \b
     Example:
@@ -110,6 +116,9 @@ def stats(settings: Settings, as_json) -> None:
     where = f"{settings.chroma_host}:{settings.chroma_port}" if settings.chroma_host else settings.chroma_dir
     click.echo(f"collection  {data['collection']} ({where})")
     click.echo(f"articles    {data['articles']}")
+    click.echo(f"stories     {data['stories']}"
+               + (f" ({data['articles'] - data['stories']} article(s) are syndicated copies)"
+                  if data['articles'] > data['stories'] else ""))
     click.echo(f"chunks      {data['chunks']}")
     click.echo(f"outlets     {', '.join(data['outlets']) or '-'}")
     click.echo(f"dates       {data['first_date'] or '?'} .. {data['last_date'] or '?'}")
@@ -142,9 +151,11 @@ def delete(settings: Settings, refs) -> None:
 # --- registered commands ---
 from ui.cli.ask import ask  # noqa: E402
 from ui.cli.search import reindex, search  # noqa: E402
+from ui.cli.timeline import timeline  # noqa: E402
 
 cli.add_command(ask)
 cli.add_command(search)
+cli.add_command(timeline)
 cli.add_command(reindex)
 from ui.cli.web import feedback, web  # noqa: E402
 

@@ -22,6 +22,7 @@ from ui.render import (
     MARK_SLOT,
     NOT_SUPPORTING,
     UNSUPPORTED,
+    carried_by,
     mark_unsupported,
     source_meta,
     title_of,
@@ -105,7 +106,8 @@ def source_line(citation: Citation) -> str:
     link = f"<{citation.url.replace('|', '%7C')}|{title}>" if citation.url else title
     parts = [f"*[{citation.n}]* {link}", *map(escape, source_meta(citation)),
              f":warning: _{AI_NOTICE}_" if citation.addressed_to_ai else "",
-             "" if citation.supports else f":warning: _{NOT_SUPPORTING}_"]
+             "" if citation.supports else f":warning: _{NOT_SUPPORTING}_",
+             f"_{escape(also)}_" if (also := carried_by(citation)) else ""]
     line = " · ".join(p for p in parts if p)
     quote = " ".join((citation.quote or citation.text).split())
     if len(quote) > QUOTE_CHARS:

@@ -13,7 +13,7 @@ from datetime import date
 from html import escape
 
 from qa.text import CITED, is_http_url
-from qa.types import Answer, Citation
+from qa.types import Answer, Citation, Disagreement
 from ui.render import (
     AI_NOTICE,
     CONTRADICTED,
@@ -21,6 +21,7 @@ from ui.render import (
     MARK_SLOT,
     NOT_SUPPORTING,
     UNSUPPORTED,
+    carried_by,
     mark_unsupported,
     source_meta,
     title_of,
@@ -99,6 +100,8 @@ def source_card(c: Citation, turn: int, quotes: Iterable[str] = ()) -> str:
         f'<article class="nq-card{"" if c.supports else " nq-weak"}" id="{anchor(turn, c.n)}">'
         f'<header><span class="nq-num">{c.n}</span><h4>{_headline(c)}</h4></header>'
         f'<div class="nq-meta">{meta or "unknown outlet"}</div>'
+        + (f'<div class="nq-also" title="{escape(_copies_title(c))}">{escape(also)}</div>'
+           if (also := carried_by(c)) else "")
         + (f'<div class="nq-ai-warning">⚠ This passage {AI_NOTICE}: it is never used as an answer.</div>'
            if c.addressed_to_ai else "")
         + ("" if c.supports else f'<div class="nq-not-supporting">⚠ {NOT_SUPPORTING}</div>') +
@@ -107,16 +110,64 @@ def source_card(c: Citation, turn: int, quotes: Iterable[str] = ()) -> str:
     )
 
 
+def _copies_title(c: Citation) -> str:
+    """Every other copy of the cited story, one per line: 'Metro Daily, 12 Mar 2024: <headline>'."""
+    return "\n".join(f"{copy.outlet or 'unknown outlet'}"
+                     + (f", {pretty_date(copy.published_at)}" if copy.published_at else "")
+                     + (f": {copy.title}" if copy.title else "") for copy in c.copies)
+
+
 def sources_panel(answer: Answer | None, turn: int) -> str:
-    """The sources column for one answer: a heading and one card per cited passage."""
+    """The sources column for one answer: a heading, the disagreements side by side, then two views of
+    the cited passages: one card per source, or a timeline (a CSS-only switch: no script runs)."""
     if answer is None or not answer.citations:
         return ('<div class="nq-sources nq-empty"><h3>Sources</h3>'
                 "<p>Cited passages appear here, one card per source.</p></div>")
     cards = "".join(source_card(c, turn, supporting_quotes(answer, c.n)) for c in answer.citations)
     understood = understood_line(answer)
     line = f'<p class="nq-understood">{escape(understood)}</p>' if understood else ""
+    differ = "".join(differ_panel(d, answer, turn) for d in answer.disagreements)
+    views = (f'<input type="radio" name="nq-view-t{turn}" id="nq-cards-t{turn}" class="nq-view-cards" checked>'
+             f'<label for="nq-cards-t{turn}" class="nq-view-label">Cards</label>'
+             f'<input type="radio" name="nq-view-t{turn}" id="nq-timeline-t{turn}" class="nq-view-timeline">'
+             f'<label for="nq-timeline-t{turn}" class="nq-view-label">Timeline</label>'
+             f'<div class="nq-pane nq-pane-cards">{cards}</div>'
+             f'<div class="nq-pane nq-pane-timeline">{timeline_list(answer, turn)}</div>')
     return (f'<div class="nq-sources"><h3>Sources</h3>'
-            f'<p class="nq-for">Searched: “{escape(answer.question)}”</p>{line}{cards}</div>')
+            f'<p class="nq-for">Searched: “{escape(answer.question)}”</p>{line}{differ}'
+            f'<div class="nq-views">{views}</div></div>')
+
+
+def differ_panel(d: Disagreement, answer: Answer, turn: int) -> str:
+    """Two (or more) passages that give different figures, side by side, each figure marked."""
+    cited = {c.n: c for c in answer.citations}
+    sides = []
+    for side in d.sides:
+        c = cited.get(side.n)
+        meta = " · ".join(escape(p) for p in (side.outlet, pretty_date(side.published_at) if side.published_at else "")
+                          if p)
+        figure = side.figure if side.figure in side.quote else ""
+        sides.append(f'<div class="nq-side"><div class="nq-side-head"><a href="#{anchor(turn, side.n)}" '
+                     f'class="nq-num">{side.n}</a> {meta}</div>'
+                     f'<div class="nq-side-title">{escape(title_of(c)) if c else ""}</div>'
+                     f'<blockquote>{highlight(side.quote, [figure])}</blockquote></div>')
+    return (f'<section class="nq-differ"><h4>⚖ Sources differ</h4>'
+            f'<div class="nq-differ-row">{"".join(sides)}</div></section>')
+
+
+def timeline_list(answer: Answer, turn: int) -> str:
+    """The cited passages in publication order (undated last), each with its day and best quote."""
+    ordered = sorted(answer.citations, key=lambda c: (not c.published_at, c.published_at, c.n))
+    items = []
+    for c in ordered:
+        day = pretty_date(c.published_at) if c.published_at else "undated"
+        also = carried_by(c)
+        items.append(f'<li class="nq-tl-item"><time>{escape(day)}</time>'
+                     f'<div class="nq-tl-body"><a href="#{anchor(turn, c.n)}" class="nq-num">{c.n}</a> '
+                     f'<b>{escape(c.outlet or "unknown outlet")}</b> — {escape(title_of(c))}'
+                     + (f' <span class="nq-also">({escape(also)})</span>' if also else "")
+                     + f'<div class="nq-tl-quote">{escape(c.quote or c.text[:240])}</div></div></li>')
+    return f'<ol class="nq-timeline">{"".join(items)}</ol>'
 
 
 def stats_markdown(stats: dict) -> str:
@@ -124,7 +175,8 @@ def stats_markdown(stats: dict) -> str:
     first, last = stats.get("first_date"), stats.get("last_date")
     dates = f"{first} … {last}" if first or last else "unknown"
     outlets = ", ".join(stats.get("outlets") or ()) or "—"
-    return (f"**{stats.get('articles', 0)}** articles · **{stats.get('chunks', 0)}** passages  \n"
+    return (f"**{stats.get('articles', 0)}** articles · **{stats.get('stories', 0)}** stories · "
+            f"**{stats.get('chunks', 0)}** passages  \n"
             f"Outlets: {outlets}  \nPublished: {dates}")
 
 
@@ -134,6 +186,8 @@ def report_markdown(report, name: Callable[[str], str] = str, most: int = MAX_SK
     lines = [f"Added **{report.added}**, updated **{report.updated}**, unchanged **{report.unchanged}**, "
              f"removed **{report.removed}**, skipped **{len(report.skipped)}** "
              f"({report.chunks} passages written)."]
+    if report.copies:
+        lines.append(f"{report.copies} article(s) were copies of stories already indexed.")
     lines += [f"- skipped `{_code(name(s.source))}`: {s.reason}" for s in report.skipped[:most]]
     if len(report.skipped) > most:
         lines.append(f"- … and {len(report.skipped) - most} more")

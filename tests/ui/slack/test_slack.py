@@ -154,6 +154,23 @@ def test_mention_is_answered_in_its_thread_with_source_blocks(bot, slack):
     assert answer["metadata"]["event_payload"]["question"] == QUESTION
 
 
+def test_sources_that_differ_and_a_syndicated_story_in_slack(make_bot, archive_settings, slack):
+    bot = make_bot(corpus=archive_settings)
+    bot.event(mention(slack, "How many workers took part in the Harbour City strike?"))
+    [answer] = final_answer(slack, "C0NEWS")
+    body = texts(answer)
+    assert "Sources differ: Harbour Herald (20 Mar) says 1,200 workers [" in body
+    assert "Metro Daily (21 Mar) says 1,500 workers. [" in body
+    assert {" · Harbour Herald" in line or " · Metro Daily" in line for line in sources(answer)} == {True}
+
+    bot.event(mention(slack, "How many container ships were waiting offshore in the second week of the strike?",
+                      channel="C0SHIPS"))
+    [ships] = final_answer(slack, "C0SHIPS")
+    [wire] = [line for line in sources(ships) if " · Coastal Wire" in line]
+    assert "_also carried by Metro Daily_" in wire
+    assert not any(" · Metro Daily · 2024-03-12" in line for line in sources(ships))
+
+
 def test_direct_message_is_answered_in_the_dm(bot, slack):
     message = slack.add_message("D0ALICE", QUESTION)
     bot.event({"type": "message", "channel": "D0ALICE", "channel_type": "im", **message})

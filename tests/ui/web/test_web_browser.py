@@ -51,12 +51,11 @@ def wait_until_up(url: str, proc: subprocess.Popen, seconds: float = 120) -> Non
     raise AssertionError(f"`newsqa web` did not answer on {url} within {seconds} s")
 
 
-@pytest.fixture(scope="module")
-def server(sample_settings, tmp_path_factory):
-    """`newsqa web` on a free port, serving a copy of the sample corpus; yields (url, data dir)."""
+def serve(corpus, tmp_path_factory):
+    """`newsqa web` on a free port, serving a copy of corpus's data dir; yields (url, data dir)."""
     home = tmp_path_factory.mktemp("web-browser")
     data = home / "data"
-    shutil.copytree(sample_settings.data_dir, data)
+    shutil.copytree(corpus.data_dir, data)
     env = {k: v for k, v in os.environ.items() if not k.startswith(("NEWSQA_", "OPENAI_", "SLACK_"))}
     env.update(NEWSQA_DATA_DIR=str(data), HF_HUB_OFFLINE="1", GRADIO_ANALYTICS_ENABLED="False")
     port = free_port()
@@ -70,6 +69,18 @@ def server(sample_settings, tmp_path_factory):
         proc.terminate()
         proc.wait(timeout=20)
         proc.stdout.close()
+
+
+@pytest.fixture(scope="module")
+def server(sample_settings, tmp_path_factory):
+    """The web chat over the sample article."""
+    yield from serve(sample_settings, tmp_path_factory)
+
+
+@pytest.fixture(scope="module")
+def archive_server(archive_settings, tmp_path_factory):
+    """The web chat over the multi-outlet sample archive."""
+    yield from serve(archive_settings, tmp_path_factory)
 
 
 @pytest.fixture
@@ -123,6 +134,42 @@ def test_library_tab_shows_what_is_indexed(server, page):
     page.wait_for_function("document.querySelector('#nq-stats').innerText.includes('articles')")
     assert "TASS" in page.locator("#nq-stats").inner_text()
     assert page.locator("#nq-add").is_visible()
+
+
+def ask(page, question: str) -> None:
+    page.locator("#nq-question textarea").fill(question)
+    page.locator("#nq-ask").click()
+    page.wait_for_function(f"document.querySelector('#nq-sources .nq-for')?.innerText.includes({question!r})",
+                           timeout=60_000)
+
+
+def test_sources_that_differ_side_by_side_and_the_timeline_view(archive_server, page):
+    url, _ = archive_server
+    page.goto(url)
+    ask(page, "How many workers took part in the Harbour City strike?")
+    answer = page.locator("#nq-chat [data-testid='bot']").last
+    assert "Sources differ: Harbour Herald (20 Mar) says 1,200 workers" in answer.inner_text()
+    sides = page.locator("#nq-sources .nq-differ .nq-side")
+    assert sides.count() == 2
+    left, right = sides.nth(0).bounding_box(), sides.nth(1).bounding_box()
+    assert abs(left["y"] - right["y"]) < 2 and right["x"] >= left["x"] + left["width"]  # side by side
+    assert [sides.nth(i).locator("mark").inner_text() for i in (0, 1)] == ["1,200 workers", "1,500 workers"]
+
+    ask(page, "How did the Harbour City dock strike develop?")
+    timeline = page.locator("#nq-sources .nq-timeline")
+    assert not timeline.is_visible() and page.locator("#nq-sources .nq-card").first.is_visible()
+    page.locator("#nq-sources .nq-view-label", has_text="Timeline").click()
+    page.wait_for_function("getComputedStyle(document.querySelector('#nq-sources .nq-timeline')).display !== 'none'")
+    assert not page.locator("#nq-sources .nq-card").first.is_visible()
+    days = timeline.locator("time").all_inner_texts()
+    assert days[:5] == ["4 Mar 2024", "12 Mar 2024", "14 Mar 2024", "20 Mar 2024", "21 Mar 2024"]
+
+    ask(page, "How many container ships were waiting offshore in the second week of the strike?")
+    card = page.locator("#nq-sources .nq-card", has_text="Coastal Wire").first
+    assert card.locator(".nq-also").inner_text() == "also carried by Metro Daily"
+    metas = page.locator("#nq-sources .nq-card .nq-meta").all_inner_texts()
+    assert not any("Metro Daily" in m for m in metas), metas  # the copy is not cited a second time
+    assert page.outside == []
 
 
 def save_screenshot(page) -> None:
