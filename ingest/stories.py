@@ -8,9 +8,10 @@ copies, or starts a story of its own (`qa.stories` holds the result; chunks carr
 2. A candidate is a copy when, leaving out the paragraphs either outlet repeats under every story,
    the shorter story text has most of its word triples (COPY) in the longer one, and their leads agree
    (LEAD_SHARE): copies keep the lead, trimming cuts the end. Scores are exact, not MinHash estimates.
-3. Outlets' own boilerplate is learned: paragraphs that two articles of one outlet share word for word
-   while their other paragraphs share little (a footer, a standing note, an agency's intro, however
-   long) are that outlet's furniture from then on.
+3. Boilerplate is learned: paragraphs that two articles share word for word while their other paragraphs
+   share little (a footer, a standing note, an agency's intro or credit line, however long) are
+   furniture from then on: the outlet's own when both are its articles; every outlet's when two outlets'
+   articles share it and it is a small part of both (copies differ in their outlets' own footers too).
    Copies are carried by different outlets, so a wire paragraph never counts as one outlet's furniture.
 4. An article that found no copy when it arrived is looked at again at the end of the run
    (`reconsider`), when more of its outlet's furniture may be known.
@@ -41,6 +42,8 @@ LEAD = 40  # word triples in a lead
 LEAD_KEYS = 3  # a story's first word triples: an article sharing one is a candidate copy (short stories)
 BANDS = (42, 3)  # LSH bands x rows: a pair sharing 40% of its triples is a candidate 93% of the time
 FURNITURE_SHARE = 0.5  # two articles of one outlet whose other paragraphs share less than this differ
+SHARED_ROWS = 500  # articles sharing a paragraph looked at, at most (a wire lead may be in hundreds)
+EVERYONE = "*"  # the boilerplate table's outlet for paragraphs that are every outlet's furniture
 _CACHE = 20_000  # decoded fingerprints kept in memory
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS fingerprints (
@@ -50,6 +53,7 @@ CREATE TABLE IF NOT EXISTS outlet_paragraphs (
     outlet TEXT NOT NULL, hash INTEGER NOT NULL, article_id TEXT NOT NULL, PRIMARY KEY (outlet, hash, article_id)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS outlet_paragraphs_article ON outlet_paragraphs (article_id);
+CREATE INDEX IF NOT EXISTS outlet_paragraphs_hash ON outlet_paragraphs (hash);
 CREATE TABLE IF NOT EXISTS leads (hash INTEGER NOT NULL, article_id TEXT NOT NULL, PRIMARY KEY (hash, article_id))
     WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS leads_article ON leads (article_id);
@@ -136,7 +140,7 @@ class StoryKeeper:
         outlet = article.outlet.casefold()
         paragraphs = paragraphs_of(article.text)
         self._learn(aid, outlet, paragraphs)
-        fp = Fingerprint(paragraphs, minhash_values(story_shingles(paragraphs, self._furniture.get(outlet, set()))))
+        fp = Fingerprint(paragraphs, minhash_values(story_shingles(paragraphs, self._furniture_of(outlet))))
         best = self._best_copy(aid, outlet, fp)
         story = (self.stories.story_of([best]).get(best) if best else None) or aid
         self._remember(aid, outlet, fp)
@@ -157,7 +161,7 @@ class StoryKeeper:
             if aid not in stories or sizes.get(stories[aid], 0) != 1 or (found := self._fingerprint(aid)) is None:
                 continue
             outlet, paragraphs = found
-            fp = Fingerprint(paragraphs, minhash_values(story_shingles(paragraphs, self._furniture.get(outlet, set()))))
+            fp = Fingerprint(paragraphs, minhash_values(story_shingles(paragraphs, self._furniture_of(outlet))))
             best = self._best_copy(aid, outlet, fp)
             self._index(aid, fp.minhash)
             with self.lock:
@@ -211,7 +215,7 @@ class StoryKeeper:
     def _best_copy(self, article_id: str, outlet: str, fp: Fingerprint) -> str | None:
         """The indexed article that article is most clearly a copy of, if any."""
         best, best_score = None, 0.0
-        mine = self._furniture.get(outlet, set())
+        mine = self._furniture_of(outlet)
         keys = story_shingles(fp.paragraphs, mine)[:LEAD_KEYS]
         with self.lock:
             leads = {r[0] for r in self.db.execute(
@@ -220,47 +224,58 @@ class StoryKeeper:
             if other == article_id or (found := self._fingerprint(other)) is None:
                 continue
             their_outlet, theirs = found
-            score = copy_score(fp.paragraphs, mine, theirs, self._furniture.get(their_outlet, set()))
+            score = copy_score(fp.paragraphs, mine, theirs, self._furniture_of(their_outlet))
             if score >= COPY and (score, other) > (best_score, best or ""):
                 best, best_score = other, score
         return best
 
     def _learn(self, article_id: str, outlet: str, paragraphs: tuple[Paragraph, ...]) -> None:
-        """Mark as the outlet's furniture the paragraphs this article shares with another of the outlet's
-        articles that is a different story (they share less than FURNITURE_SHARE of either's words)."""
-        if not outlet or not paragraphs:
+        """Mark as furniture the paragraphs this article shares word for word with an indexed article
+        that tells a different story (`_different_stories`): the outlet's own when both are its
+        articles, everyone's (EVERYONE) when they are two outlets' (a standard wire note or credit)."""
+        if not paragraphs:
             return
         hashes = list({p.hash for p in paragraphs})
         with self.lock:
             rows = self.db.execute(
-                f"SELECT hash, article_id FROM outlet_paragraphs WHERE outlet = ? AND article_id != ? "
-                f"AND hash IN ({','.join('?' * len(hashes))})", [outlet, article_id, *hashes]).fetchall()
+                f"SELECT outlet, hash, article_id FROM outlet_paragraphs WHERE article_id != ? "
+                f"AND hash IN ({','.join('?' * len(hashes))}) LIMIT {SHARED_ROWS}", [article_id, *hashes]).fetchall()
         shared: dict[str, set[int]] = {}
-        for h, other in rows:
+        outlet_of = {}
+        for their_outlet, h, other in rows:
             shared.setdefault(other, set()).add(h)
-        found = set()
+            outlet_of[other] = their_outlet
+        found: dict[str, set[int]] = {}
         for other, common in shared.items():
             theirs = self._fingerprint(other)
-            if theirs is not None and _different_stories(paragraphs, theirs[1], common):
-                found |= common
-        new = found - self._furniture.get(outlet, set())
-        if new:
-            self._furniture.setdefault(outlet, set()).update(new)
-            with self.lock:
-                self.db.executemany("INSERT OR IGNORE INTO boilerplate (outlet, hash) VALUES (?, ?)",
-                                    [(outlet, h) for h in new])
+            if theirs is None or not _different_stories(paragraphs, theirs[1], common):
+                continue
+            if outlet and outlet_of[other] == outlet:
+                found.setdefault(outlet, set()).update(common)
+            elif max(_word_share(paragraphs, common), _word_share(theirs[1], common)) < FURNITURE_SHARE:
+                # two outlets' copies differ in their own footers too: only a small shared part is furniture
+                found.setdefault(EVERYONE, set()).update(common)
+        for whose, hashes_found in found.items():
+            if new := hashes_found - self._furniture.get(whose, set()):
+                self._furniture.setdefault(whose, set()).update(new)
+                with self.lock:
+                    self.db.executemany("INSERT OR IGNORE INTO boilerplate (outlet, hash) VALUES (?, ?)",
+                                        [(whose, h) for h in new])
+
+    def _furniture_of(self, outlet: str) -> set[int]:
+        """The paragraph hashes left out of an outlet's story texts: its own furniture and everyone's."""
+        return self._furniture.get(outlet, set()) | self._furniture.get(EVERYONE, set())
 
     def _remember(self, article_id: str, outlet: str, fp: Fingerprint) -> None:
-        furniture = self._furniture.get(outlet, set())
+        furniture = self._furniture_of(outlet)
         with self.lock:
             self.db.execute("INSERT OR REPLACE INTO fingerprints (article_id, outlet, minhash, paragraphs) "
                             "VALUES (?, ?, ?, ?)", (article_id, outlet, fp.minhash.tobytes(), pack(fp.paragraphs)))
             self.db.execute("DELETE FROM leads WHERE article_id = ?", (article_id,))
             self.db.executemany("INSERT OR IGNORE INTO leads (hash, article_id) VALUES (?, ?)",
                                 [(h, article_id) for h in story_shingles(fp.paragraphs, furniture)[:LEAD_KEYS]])
-            if outlet:
-                self.db.executemany("INSERT OR IGNORE INTO outlet_paragraphs (outlet, hash, article_id) "
-                                    "VALUES (?, ?, ?)", [(outlet, p.hash, article_id) for p in fp.paragraphs])
+            self.db.executemany("INSERT OR IGNORE INTO outlet_paragraphs (outlet, hash, article_id) "
+                                "VALUES (?, ?, ?)", [(outlet, p.hash, article_id) for p in fp.paragraphs])
         self.stories.put_triples(article_id, (h for p in fp.paragraphs for h in p.shingles))
         self._cache[article_id] = (outlet, fp.paragraphs)
         self._index(article_id, fp.minhash)
@@ -299,3 +314,9 @@ def _different_stories(mine: tuple[Paragraph, ...], theirs: tuple[Paragraph, ...
     if not rest_mine or not rest_theirs:
         return False
     return len(rest_mine & rest_theirs) < FURNITURE_SHARE * min(len(rest_mine), len(rest_theirs))
+
+
+def _word_share(paragraphs: tuple[Paragraph, ...], hashes: set[int]) -> float:
+    """Share of the paragraphs' words that are in paragraphs with the given hashes."""
+    total = sum(p.words for p in paragraphs)
+    return sum(p.words for p in paragraphs if p.hash in hashes) / total if total else 0.0

@@ -1,9 +1,10 @@
 """Syndicated copies fold into one search hit: at most one passage per story per distinct text.
 
 Ranked passages are taken best first, at most `per_article` from any one story (an article's own, or the
-one its copies share). A passage whose story already has a kept passage *of another article*, and that
-repeats that article's text (`same`: another dateline, a trimmed ending, light edits, other chunk
-boundaries), is a copy, not a result of its own, so its slot goes to another story. Different passages of one story (its lead, its ending) are kept apart.
+one its copies share). A passage whose story already has a kept passage of another article, and that
+repeats it (`same`: another dateline, a trimmed ending, light edits, other chunk boundaries), is a copy,
+not a result of its own, so its slot goes to another story. Different passages of the story's original
+(its lead, its ending) are kept apart, whatever a copy cut across them.
 
 >>> from qa.stories import same_passage, story_triples
 >>> texts = {"a:0": "Ships wait offshore as the strike enters its second week.",
@@ -43,12 +44,14 @@ class Group:
 
 
 def collapse(ranked: Sequence[str], k: int, per_article: int, *, article_of: Callable[[str], str],
-             story_of: Callable[[str], str | None], same: Callable[[str, str], bool] | None) -> list[Group]:
+             story_of: Callable[[str], str | None], same: Callable[[str, str], bool] | None,
+             original_of: Callable[[str], str | None] = lambda story: None) -> list[Group]:
     """The first k groups of ranked chunk ids (see the module docstring).
 
     story_of maps an article id to its story (None: the article's own); same(cid, other) tells whether
     chunk cid repeats the text of another article's chunk in a group, or of that article (None: nothing
-    is folded). Copies ranked below the k-th group still fold into theirs, so a group can be cited by
+    is folded); original_of(story) is the story's original article, whose own passages are never folded
+    into a group that holds one of them already (each is a distinct text). Copies ranked below the k-th group still fold into theirs, so a group can be cited by
     its story's original wherever that ranked. As with a plain per-article cap, when fewer than k groups
     pass the cap the list is topped up with those it held back, in their order.
     """
@@ -62,6 +65,7 @@ def collapse(ranked: Sequence[str], k: int, per_article: int, *, article_of: Cal
         if full and not any(g.story == story and g.article != article for g in kept):
             continue
         twin = next((g for g in kept + held if g.story == story and same is not None
+                     and (article != original_of(story) or article not in {article_of(m) for m in g.ids})
                      and any(article_of(m) != article and same(cid, m) for m in g.ids)), None)
         if twin is not None:
             twin.ids.append(cid)

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING
 from qa.collapse import Group, collapse, representative
 from qa.errors import ConfigError, EmptyIndexError, StoreError
 from qa.query import Catalogue, Understanding, understand
-from qa.stories import StoryIndex, copied, same_passage, story_triples
+from qa.stories import StoryIndex, copied, story_triples
 from qa.types import Chunk, Copy, Filters, SearchHit, day_date
 
 if TYPE_CHECKING:
@@ -219,6 +219,8 @@ class HybridRetriever:
         shared = _shared_stories(ranked, article_of, story)
         self._read(known, shared)  # their texts decide what is a copy
         triples = self.stories.triples({article_of(cid) for cid in shared}) if shared else {}
+        originals = {sid: copies[0].article_id for sid, copies in
+                     self.stories.members({story[article_of(cid)] for cid in shared}).items()} if shared else {}
 
         passages: dict[str, set[int]] = {}
 
@@ -228,14 +230,14 @@ class HybridRetriever:
             return passages[cid]
 
         def same(cid: str, other: str) -> bool:
-            """Does chunk cid repeat the other chunk, or the text of the other chunk's article?"""
+            """Does chunk cid repeat the other chunk (`qa.stories.copied`)?"""
             if cid not in known or other not in known:
                 return False
-            text = triples.get(article_of(other))
-            return same_passage(passage(cid), passage(other)) or bool(text and copied(passage(cid), text))
+            return copied(passage(cid), passage(other), triples.get(article_of(other)))
 
         while True:
-            groups = collapse(ranked, k, self.per_article, article_of=article_of, story_of=story.get, same=same)
+            groups = collapse(ranked, k, self.per_article, article_of=article_of, story_of=story.get, same=same,
+                              original_of=originals.get)
             missing = [cid for g in groups for cid in g.ids if cid not in known]
             self._read(known, missing)
             gone = {cid for cid in missing if cid not in known}  # a lexical index lagging the store

@@ -27,6 +27,7 @@ from qa.text import overlap, triple_hashes
 from qa.types import Chunk, Copy
 
 SAME_PASSAGE = 0.5  # share of the shorter passage's word triples the other holds: the same text
+OVERLAPS = 0.2  # share of a passage's word triples in another passage: a copy cut at other chunk boundaries
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS articles (
     article_id TEXT PRIMARY KEY, story_id TEXT NOT NULL, title TEXT NOT NULL, outlet TEXT NOT NULL,
@@ -49,15 +50,22 @@ def originals_first(copies: Iterable[Copy], preferred: Sequence[str] = (), arriv
                                          c.published_at, arrival.get(c.article_id, 0), c.article_id))
 
 
-def copied(passage: set[int], text: set[int]) -> bool:
-    """True when a passage repeats an article's text (both as `story_triples`): mostly the same words in
-    the same order, wherever its chunk boundaries fall.
+def copied(passage: set[int], other: set[int], text: set[int] | None) -> bool:
+    """True when a passage repeats another article's passage, both as `story_triples`: the same text
+    (`same_passage`), or, its chunk boundaries falling elsewhere, text the other article holds (text: its
+    triples, None when unknown) that overlaps the other passage (OVERLAPS). A different passage of the
+    same story overlaps no other passage, so it is never folded away.
 
-    >>> copied(story_triples("(AP) - Ships wait offshore as the strike enters its second week."),
-    ...        story_triples("Ships wait offshore as the strike enters its second week. The port is shut."))
+    >>> t = story_triples
+    >>> lead, end = "Ships wait offshore as the strike enters its second week.", "The port reopened on Thursday."
+    >>> copied(t("(AP) - Ships wait offshore as the strike enters its second week. The port"), t(lead), t(lead + end))
     True
+    >>> copied(t(end), t(lead), t(lead + " " + end))
+    False
     """
-    return overlap(passage, text) >= SAME_PASSAGE
+    if same_passage(passage, other):
+        return True
+    return bool(text) and overlap(passage, text) >= SAME_PASSAGE and overlap(passage, other) >= OVERLAPS
 
 
 def story_triples(passage: str) -> set[int]:

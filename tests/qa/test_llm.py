@@ -177,3 +177,16 @@ def test_chain_events_show_the_prompt_the_model_tokens_and_the_check(llm, openai
     assert "[" in tokens  # the model's raw markers are visible to a tracer, not to the user
     final = [e for e in seen if e["event"] == "on_chain_end" and e["name"] == "check_citations"][-1]
     assert final["data"]["output"].answer.citations
+
+
+def test_llm_mode_is_asked_about_disagreement_and_the_reader_is_told(archive_settings, embeddings, openai_stub):
+    """The model is asked to say when sources differ; whatever it writes, the offline check shows both
+    figures, and a merged figure the passages do not give is marked as unsupported."""
+    llm = answerer_for(llm_settings(archive_settings, openai_stub.base_url), embeddings)
+    openai_stub.reply("About 1,350 workers took part in the strike [1].")
+    answer = llm.answer("How many workers took part in the Harbour City strike?")
+    system = openai_stub.requests[-1]["messages"][0]["content"]
+    assert "sources differ" in system and "never merge or average" in system
+    assert answer.text.startswith("Sources differ: Harbour Herald (20 Mar) says 1,200 workers [")
+    merged = next(s for s in answer.sentences if "1,350" in s.text)
+    assert not merged.supported
