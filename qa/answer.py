@@ -219,6 +219,8 @@ class Answerer:
         # Rank by the user's own words ("credit"); the carried subject only steers the vector.
         pick = extractive.timeline_picks if run.cues.timeline else extractive.pick_sentences
         picks = pick(run.question, evidence, vector, content_words(run.question), run.cues)
+        if run.cues.dated and not run.cues.timeline:  # "the latest": the newest report leads, the rest follow back
+            picks = extractive.newest_first(picks, evidence)
         if not picks:
             missing = extractive.missing_terms(run.question, evidence, run.cues)
             window = None if missing else extractive.unmet_window(run.cues, evidence)

@@ -8,8 +8,8 @@ Offline, by what the sentences claim: two passage sentences disagree when
 - each gives a number for the same thing (the word it counts: "1,200 workers" / "1,500 workers"),
   and the numbers differ; a sentence giving two numbers for it ("23, up from 14") is a change, not a claim;
 - they are about the same thing otherwise: they share a good part of their other content words (SHARED),
-  and the thing counted is what the question asks the number of ("How many workers ...?") or what the
-  answer's first sentence gives a number for.
+  and the thing counted is what the question asks the number of ("How many workers ...?"), or, for a
+  question about how a story developed, a thing the answer gives a number for.
 
 The answer then says so in one line that cites both and never merges the figures: "Sources differ:
 Harbour Herald (20 Mar) says 1,200 workers [1]; Metro Daily (21 Mar) says 1,500 workers. [2]" In LLM
@@ -29,7 +29,7 @@ from itertools import combinations
 
 from qa.cite import passage_citation
 from qa.evidence import Evidence, PassageSentence
-from qa.query import answer_kind
+from qa.query import answer_kind, asks_timeline
 from qa.text import content_words
 from qa.timeline import day_label, day_of
 from qa.types import Answer, Disagreement, Sentence, Side
@@ -44,18 +44,32 @@ _NOT_A_THING = frozenset("""and or to of in on at the a an by from per than perc
     april june july august september october november december was were is are had has have""".split())
 
 
+_ORDINAL = frozenset({"st", "nd", "rd", "th"})
+_YEAR = re.compile(r"(?:1[89]|20)\d\d")
+_NAMING = frozenset("season episode no number game round chapter part version page vol volume issue week day "
+                    "stage level grade class article section flight route".split())
+
+
 def _unit(word: str) -> str:
     word = word.lower()
     return "%" if word in ("%", "percent") or word.startswith("per ") else (word.rstrip("s") if len(word) > 3 else word)
 
 
 def _quantities(text: str) -> dict[str, list[str]]:
-    """{thing counted: [the numbers given for it]} ('1,200 workers' -> {'worker': ['1200']})."""
+    """{thing counted: [the numbers given for it]} ('1,200 workers' -> {'worker': ['1200']}). Years,
+    ordinals ("77th") and numbers that name something ("season 11", "episode 24") count nothing.
+
+    >>> _quantities("The 77th awards, season 11 and the 2021 Tour drew 1,200 visitors.")
+    {'visitor': ['1200']}
+    """
     out: dict[str, list[str]] = {}
-    for number, word in _QUANTITY.findall(text):
-        thing = _unit(word)
-        if thing not in _NOT_A_THING:
-            out.setdefault(thing, []).append(number.replace(",", ""))
+    for m in _QUANTITY.finditer(text):
+        number, thing = m.group(1), _unit(m.group(2))
+        before = text[: m.start()].split()[-1:] or [""]
+        if (thing in _NOT_A_THING or thing in _ORDINAL or _YEAR.fullmatch(number)
+                or before[0].lower().strip("(#") in _NAMING):
+            continue
+        out.setdefault(thing, []).append(number.replace(",", ""))
     return out
 
 
@@ -70,9 +84,9 @@ def _figure(text: str, thing: str) -> str:
 def find(question: str, evidence: Evidence, answer: Answer | None = None) -> list[Disagreement]:
     """The disagreements among evidence's passages about what question (and answer) is about."""
     hits = evidence.hits
-    wanted = set(_quantities(answer.sentences[0].text)) if answer is not None and answer.sentences else set()
-    if answer_kind(question) == "quantity":  # "How many workers ...?"
-        wanted |= {_unit(w) for w in content_words(question)}
+    wanted = {_unit(w) for w in content_words(question)} if answer_kind(question) == "quantity" else set()
+    if asks_timeline(question) and answer is not None:  # a story's development: the figures it gives
+        wanted |= {thing for s in answer.sentences for thing in _quantities(s.text)}
     claims: list[tuple[PassageSentence, str, str, set[str]]] = []  # (sentence, thing, number, other words)
     for s in evidence.sentences:
         if s.instruction or s.asks:

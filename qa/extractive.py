@@ -288,6 +288,13 @@ def timeline_picks(question: str, evidence: Evidence, question_vector: np.ndarra
     return sorted(picks, key=lambda p: (day[p.sentence.passage], p.sentence.passage, p.sentence.position))
 
 
+def newest_first(picks: list[Pick], evidence: Evidence) -> list[Pick]:
+    """picks by their passage's publication date, newest first (undated last; ties keep their order)."""
+    day = {n: hit.chunk.published_at for n, hit in enumerate(evidence.hits, 1)}
+    dated = sorted((p for p in picks if day[p.sentence.passage]), key=lambda p: day[p.sentence.passage], reverse=True)
+    return dated + [p for p in picks if not day[p.sentence.passage]]
+
+
 def candidates(question: str, evidence: Evidence, question_vector: np.ndarray, words: set[str] | None = None,
                cues: Understanding | None = None) -> tuple[dict, list[Match]] | None:
     """(best match per passage sentence, those that fit the asked-for kind); None when the question
