@@ -14,10 +14,10 @@ copy edits. So the fingerprint is taken over the story text only:
 The MinHash (datasketch, 128 permutations) finds candidate copies quickly through LSH; whether a
 candidate is a copy is then decided on the exact word triples (`ingest.stories`).
 
->>> fp = fingerprint("WASHINGTON (AP) — The Senate passed the bill on Monday.\\n\\n"
-...                  "Related: Markets rally\\n\\nSign up for our newsletter at example.com.")
->>> len(fp.paragraphs), fp.words
-(1, 4)
+>>> fp = fingerprint(paragraphs_of("WASHINGTON (AP) — The Senate passed the bill on Monday.\\n\\n"
+...                               "Related: Markets rally\\n\\nSign up for our newsletter at example.com."))
+>>> [p.words for p in fp.paragraphs]
+[4]
 """
 
 from __future__ import annotations
@@ -28,11 +28,10 @@ from functools import cache
 import numpy as np
 
 from qa.furniture import story_paragraphs
-from qa.text import content_tokens, hash32
+from qa.text import content_tokens, hash32, shingles
 
 NUM_PERM = 128
 SHINGLE = 3  # words per shingle: robust to a copy edit every few words, specific enough for news prose
-LEAD = 40  # shingles that make up an article's lead (copies keep the lead; trimming cuts the end)
 @dataclass(frozen=True)
 class Paragraph:
     """One paragraph of story text: its hash (of its folded words), word count and word triples."""
@@ -49,18 +48,10 @@ class Fingerprint:
     paragraphs: tuple[Paragraph, ...]
     minhash: np.ndarray  # NUM_PERM uint32 hash values (datasketch, affine32 scheme)
 
-    @property
-    def words(self) -> int:
-        return sum(p.words for p in self.paragraphs)
-
 
 def paragraph_of(text: str) -> Paragraph:
     tokens = content_tokens(text)
-    if len(tokens) < SHINGLE:
-        triples = [" ".join(tokens)] if tokens else []
-    else:
-        triples = [" ".join(tokens[i : i + SHINGLE]) for i in range(len(tokens) - SHINGLE + 1)]
-    return Paragraph(hash32(" ".join(tokens)), len(tokens), tuple(dict.fromkeys(hash32(t) for t in triples)))
+    return Paragraph(hash32(" ".join(tokens)), len(tokens), tuple(dict.fromkeys(map(hash32, shingles(tokens, SHINGLE)))))
 
 
 def paragraphs_of(text: str) -> tuple[Paragraph, ...]:
@@ -75,10 +66,9 @@ def story_shingles(paragraphs: tuple[Paragraph, ...], boilerplate: frozenset[int
     return list(dict.fromkeys(s for p in kept for s in p.shingles))
 
 
-def fingerprint(text: str, boilerplate: frozenset[int] | set[int] = frozenset()) -> Fingerprint:
-    """The fingerprint of an article's cleaned text; paragraphs whose hash is in boilerplate (its
-    outlet's repeated furniture) stay in the record but are left out of the MinHash."""
-    paragraphs = paragraphs_of(text)
+def fingerprint(paragraphs: tuple[Paragraph, ...], boilerplate: frozenset[int] | set[int] = frozenset()) -> Fingerprint:
+    """The fingerprint of an article's story paragraphs; paragraphs whose hash is in boilerplate (learned
+    furniture) stay in the record but are left out of the MinHash."""
     return Fingerprint(paragraphs, minhash_values(story_shingles(paragraphs, boilerplate)))
 
 

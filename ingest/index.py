@@ -110,9 +110,10 @@ class Indexer:
         self._flush(run)
         self._retire(run, prune)
         if self.stories is not None:
-            for article_id, story in self.stories.reconsider(run.written).items():
-                self.store.set_story([article_id], story)
-                run.report.copies += 1
+            moved = self.stories.reconsider(run.written)
+            for story in set(moved.values()):  # one metadata update per story, not per article
+                self.store.set_story([aid for aid, s in moved.items() if s == story], story)
+            run.report.copies += len(moved)
         return run.report
 
     def _consider(self, article: Article, run: _Run) -> None:

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ingest.article import Article
-from ingest.fingerprint import NUM_PERM, Fingerprint, Paragraph, lean, minhash_values, paragraphs_of, story_shingles
+from ingest.fingerprint import NUM_PERM, Fingerprint, Paragraph, fingerprint, lean, paragraphs_of, story_shingles
 from qa.stories import StoryIndex
 from qa.types import Copy
 
@@ -140,7 +140,7 @@ class StoryKeeper:
         outlet = article.outlet.casefold()
         paragraphs = paragraphs_of(article.text)
         self._learn(aid, outlet, paragraphs)
-        fp = Fingerprint(paragraphs, minhash_values(story_shingles(paragraphs, self._furniture_of(outlet))))
+        fp = fingerprint(paragraphs, self._furniture_of(outlet))
         best = self._best_copy(aid, outlet, fp)
         story = (self.stories.story_of([best]).get(best) if best else None) or aid
         self._remember(aid, outlet, fp)
@@ -161,7 +161,7 @@ class StoryKeeper:
             if aid not in stories or sizes.get(stories[aid], 0) != 1 or (found := self._fingerprint(aid)) is None:
                 continue
             outlet, paragraphs = found
-            fp = Fingerprint(paragraphs, minhash_values(story_shingles(paragraphs, self._furniture_of(outlet))))
+            fp = fingerprint(paragraphs, self._furniture_of(outlet))
             best = self._best_copy(aid, outlet, fp)
             self._index(aid, fp.minhash)
             with self.lock:

@@ -155,11 +155,11 @@ def surface(answer: Answer, evidence: Evidence, question: str) -> Answer:
         return answer
     numbers = {}
     by_chunk = {c.chunk_id: c.n for c in answer.citations}
+    quoted = {(side.passage, side.quote) for d in found for side in d.sides}
     for passage in passages(found):
         chunk_id = evidence.hits[passage - 1].chunk.id
         if chunk_id not in by_chunk:
-            quote = next(s for s in evidence.sentences if s.passage == passage and
-                         any(side.passage == passage and side.quote == s.text for d in found for side in d.sides))
+            quote = next(s for s in evidence.sentences if s.passage == passage and (s.passage, s.text) in quoted)
             by_chunk[chunk_id] = len(answer.citations) + 1
             answer.citations.append(passage_citation(evidence, passage, by_chunk[chunk_id], quote))
         numbers[passage] = by_chunk[chunk_id]

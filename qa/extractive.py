@@ -29,7 +29,7 @@ from qa.dates import Window, find_windows
 from qa.evidence import Evidence, Match, PassageSentence
 from qa.query import Understanding
 from qa.text import ABBREVIATION, STOPWORDS, content_words, mentions, name_phrases, word_set
-from qa.types import day_date, day_number
+from qa.timeline import day_label, day_of
 
 # Measured on the sample (python -m bench.answering): with these weights the best sentence scores 0.54-1.12
 # for 25 questions the article answers and 0.04-0.37 for 12 it does not; 0.45 sits in the gap.
@@ -194,17 +194,13 @@ def unmet_window(cues: Understanding | None, evidence: Evidence) -> Window | Non
     if window is None:
         return None
     for hit in evidence.hits:
-        day = _day(hit.chunk.published_at)
+        day = day_of(hit.chunk.published_at)
         if day is None or window.contains(day, slack=1):
             return None
     for hit in evidence.hits:
         if any(_overlaps(w, window) for w in find_windows(hit.chunk.text, cues.as_of)):
             return None
     return window
-
-
-def _day(iso: str) -> date | None:
-    return day_date(day_number(iso))
 
 
 def _overlaps(a: Window, b: Window) -> bool:
@@ -342,7 +338,7 @@ def _of_window(cues: Understanding | None, evidence: Evidence) -> set[int]:
     if window is None:
         return set()
     return {n for n, hit in enumerate(evidence.hits, 1)
-            if _day(hit.chunk.published_at) is None or window.contains(_day(hit.chunk.published_at), slack=1)}
+            if day_of(hit.chunk.published_at) is None or window.contains(day_of(hit.chunk.published_at), slack=1)}
 
 
 def _newest(cues: Understanding | None, evidence: Evidence, matches: list[Match], anchor: Match) -> Match:
@@ -399,11 +395,11 @@ def dateline(picks: list[Pick], evidence: Evidence) -> str:
     March 2024 ..."), so the reader sees which day the answer speaks for.
     """
     chunk = evidence.hits[picks[0].sentence.passage - 1].chunk
-    day = _day(chunk.published_at)
+    day = day_of(chunk.published_at)
     if day is None:
         return ""
     source = f" ({chunk.outlet})" if chunk.outlet else ""
-    return f"As of {day.day} {day:%b %Y}{source}: "
+    return f"As of {day_label(day)}{source}: "
 
 
 def abstention(question: str, missing: list[str] = (), window: Window | None = None) -> str:

@@ -139,15 +139,15 @@ def content_tokens(text: str) -> list[str]:
     return [_normal(w) for w in _WORD.findall(folded) if w not in STOPWORDS and (len(w) > 1 or w.isdigit())]
 
 
-def shingles(tokens: list[str], k: int = 3) -> set[str]:
-    """The runs of k consecutive tokens (a shorter text is one shingle of all its tokens).
+def shingles(tokens: list[str], k: int = 3) -> list[str]:
+    """The runs of k consecutive tokens, in reading order (a shorter text is one shingle of all its tokens).
 
     >>> sorted(shingles(["union", "1200", "worker", "joined"]))
     ['1200 worker joined', 'union 1200 worker']
     """
     if len(tokens) < k:
-        return {" ".join(tokens)} if tokens else set()
-    return {" ".join(tokens[i : i + k]) for i in range(len(tokens) - k + 1)}
+        return [" ".join(tokens)] if tokens else []
+    return [" ".join(tokens[i : i + k]) for i in range(len(tokens) - k + 1)]
 
 
 def hash32(text: str) -> int:

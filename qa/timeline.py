@@ -27,7 +27,7 @@ from dataclasses import replace
 from datetime import date
 
 from qa.text import CITED_RUN
-from qa.types import Answer, Filters, SearchHit
+from qa.types import Answer, Filters, SearchHit, day_date, day_number
 
 UNDATED = "undated"
 
@@ -48,10 +48,8 @@ def in_date_order(hits: Sequence[SearchHit], newest_first: bool = False) -> list
 
 
 def day_of(iso: str) -> date | None:
-    try:
-        return date.fromisoformat(iso[:10]) if iso else None
-    except ValueError:
-        return None
+    """'2024-03-12T08:00:00' -> date(2024, 3, 12); None when unknown or unparsable."""
+    return day_date(day_number(iso))
 
 
 def day_label(day: date, year: bool = True) -> str:

@@ -9,10 +9,10 @@ Every string from an article or a user is escaped here; nothing else in the web 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from datetime import date
 from html import escape
 
 from qa.text import CITED, is_http_url
+from qa.timeline import day_label, day_of
 from qa.types import Answer, Citation, Disagreement
 from ui.render import (
     AI_NOTICE,
@@ -79,11 +79,8 @@ def answer_markdown(answer: Answer, turn: int) -> str:
 
 def pretty_date(iso: str) -> str:
     """'2018-11-02T10:00:00Z' -> '2 Nov 2018'; anything unparsable is returned as is."""
-    try:
-        day = date.fromisoformat(iso[:10])
-    except ValueError:
-        return iso
-    return f"{day.day} {day:%b %Y}"
+    day = day_of(iso)
+    return day_label(day) if day else iso
 
 
 def _headline(c: Citation) -> str:
