@@ -61,6 +61,7 @@ bench: install-test
 	$(PY) -m bench.answering
 	$(PY) -m bench.calibration
 	$(PY) -m bench.syndication --family tuning heldout unseen
+	$(PY) -m bench.timeline
 	$(PY) -m bench.llm --llama
 
 clean:
