@@ -11,27 +11,28 @@ a `Skip(source, reason)` and every readable article in the same run is still yie
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from fnmatch import fnmatchcase
 from pathlib import Path
 from typing import Any
 
-import httpx
-
 from ingest.article import Article, Skip
 from ingest.clean import clean_line, clean_text
 from ingest.decode import decode_bytes
 from ingest.feeds import parse_feed
-from ingest.fetch import DEFAULT_MAX_BYTES, Fetcher, too_large
+from ingest.fetch import DEFAULT_MAX_BYTES, Fetcher, refuse_scheme, too_large
 from ingest.formats import Document, document_from_response, kind_for_path, parse_html, parse_text, sniff_kind
 from ingest.meta import read_metadata, resolve_fields, with_metadata
 from ingest.records import parse_json, parse_jsonl, read_json
 from qa.config import Settings
 from qa.errors import SourceError
+from ingest.guard import AddressPolicy
 from qa.text import is_http_url
 
 SIDECAR_SUFFIX = ".meta.json"
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]+:")  # "file:", "ftp:"; not "C:" (two letters at least)
 
 
 @dataclass(frozen=True)
@@ -43,26 +44,31 @@ class _Run:
     max_bytes: int
 
 
-def loader_options(settings: Settings) -> dict[str, Any]:
-    """The `load_sources` options that come from Settings (NEWSQA_MAX_FILE_MB, NEWSQA_FETCH_TIMEOUT).
+def loader_options(settings: Settings, *, allow_private: bool = False) -> dict[str, Any]:
+    """The `load_sources` options that come from Settings (NEWSQA_MAX_FILE_MB, NEWSQA_FETCH_TIMEOUT,
+    NEWSQA_FETCH_ALLOW); `allow_private` (the CLI's --allow-private) opens every internal address.
 
-    >>> loader_options(Settings(_env_file=None, max_file_mb=1, fetch_timeout=5))
-    {'max_bytes': 1048576, 'timeout': 5.0}
+    >>> options = loader_options(Settings(_env_file=None, max_file_mb=1, fetch_timeout=5, fetch_allow="10.0.0.0/8"))
+    >>> options["max_bytes"], options["timeout"], options["policy"].networks
+    (1048576, 5.0, (IPv4Network('10.0.0.0/8'),))
     """
-    return {"max_bytes": int(settings.max_file_mb * 2**20), "timeout": float(settings.fetch_timeout)}
+    policy = AddressPolicy.from_setting(settings.fetch_allow, allow_private=allow_private)
+    return {"max_bytes": int(settings.max_file_mb * 2**20), "timeout": float(settings.fetch_timeout),
+            "policy": policy}
 
 
 def load_sources(sources: Iterable[str], *, include: Sequence[str] = (), exclude: Sequence[str] = (),
                  field_map: Mapping[str, str] | None = None, max_bytes: int = DEFAULT_MAX_BYTES,
-                 timeout: float = 20.0, client: httpx.Client | None = None) -> Iterator[Article | Skip]:
+                 timeout: float = 20.0, policy: AddressPolicy | None = None) -> Iterator[Article | Skip]:
     """Yield an Article for every readable article and a Skip (source, reason) for everything else.
 
     sources: file paths, folders (walked recursively; `include`/`exclude` are glob patterns on the path
-    relative to the folder, e.g. "*.md", "drafts/**") and http(s) URLs (pages or feeds). `field_map`
+    relative to the folder, e.g. "*.md", "drafts/**") and http(s) URLs (pages or feeds), fetched only
+    from the addresses `policy` allows (public ones by default; any other scheme is a Skip). `field_map`
     names JSON fields: {"body": "article_text"}; an unknown field in it raises SourceError at once.
     Sources are read lazily, as the result is iterated.
     """
-    run = _Run(resolve_fields(field_map), Fetcher(client, timeout=timeout, max_bytes=max_bytes), max_bytes)
+    run = _Run(resolve_fields(field_map), Fetcher(policy, timeout=timeout, max_bytes=max_bytes), max_bytes)
     return _load_all(sources, include, exclude, run)
 
 
@@ -87,7 +93,7 @@ def _finish(item: Article | Skip) -> Article | Skip:
 
 def _load_source(source: str, include: Sequence[str], exclude: Sequence[str],
                  run: _Run) -> Iterator[Article | Skip]:
-    if is_http_url(source):
+    if is_http_url(source) or _SCHEME.match(source):
         yield from _guarded(source, _load_url(source, run))
         return
     path = Path(source).expanduser()
@@ -110,6 +116,7 @@ def _guarded(source: str, items: Iterator[Article | Skip]) -> Iterator[Article |
 
 
 def _load_url(url: str, run: _Run) -> Iterator[Article | Skip]:
+    refuse_scheme(url)  # "file:///etc/passwd" is a refusal, not a path
     yield from _parse(document_from_response(url, run.fetcher.get(url)), run)
 
 

@@ -41,6 +41,7 @@ class Settings(BaseSettings):
     chunk_overlap: int = 1  # sentences repeated from the previous chunk
     max_file_mb: float = 20.0
     fetch_timeout: float = 20.0
+    fetch_allow: str = ""  # CIDRs or host names that URL fetches may reach although internal
 
     # --- retrieval and answering ---------------------------------------------------------
     top_k: int = 6
@@ -74,6 +75,7 @@ class Settings(BaseSettings):
     web_port: int = 7860
     web_auth: SecretStr | None = None  # "user:password[,user2:password2]"
     web_concurrency: int = 4
+    web_editors: str = ""  # comma-separated logins (of NEWSQA_WEB_AUTH) that may add/remove articles
 
     # --- Slack bot -----------------------------------------------------------------------
     slack_bot_token: SecretStr | None = Field(

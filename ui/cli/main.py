@@ -52,12 +52,17 @@ def cli(ctx: click.Context) -> None:
               help="Map a JSON/JSONL field name, e.g. --field body=article_text --field title=headline.")
 @click.option("--prune", is_flag=True, help="Also remove indexed articles whose source files are gone.")
 @click.option("--strict", is_flag=True, help="Exit non-zero if anything was skipped.")
+@click.option("--allow-private", is_flag=True,
+              help="Also fetch URLs on loopback, private and link-local addresses (this run only).")
 @click.option("--json", "as_json", is_flag=True, help="Print the run summary as JSON.")
 @click.pass_obj
-def ingest(settings: Settings, sources, include, exclude, fields, prune, strict, as_json) -> None:
+def ingest(settings: Settings, sources, include, exclude, fields, prune, strict, allow_private,
+           as_json) -> None:
     """Add articles from files, folders, JSON/JSONL exports, HTML pages, RSS/Atom feeds or URLs.
 
-    Re-running is safe: unchanged articles are skipped, changed ones replaced.
+    Re-running is safe: unchanged articles are skipped, changed ones replaced. URLs are fetched over
+    http(s) from public addresses only: name internal sources in NEWSQA_FETCH_ALLOW, or pass
+    --allow-private for one run.
 
     \b
     Examples:
@@ -66,13 +71,14 @@ def ingest(settings: Settings, sources, include, exclude, fields, prune, strict,
       newsqa ingest export.jsonl --field body=article_text --field published_at=pub_date
       newsqa ingest https://example.org/feed.xml https://example.org/story.html
       newsqa ingest archive/ --prune       # also drop articles whose files were deleted
+      newsqa ingest http://intranet.local/wire.xml --allow-private
     """
     from ingest.load import load_sources, loader_options
     from ui.cli.progress import IngestProgress
 
     library = Library(settings)
     items = load_sources(sources, include=include, exclude=exclude, field_map=parse_field_map(fields),
-                         **loader_options(settings))
+                         **loader_options(settings, allow_private=allow_private))
     with IngestProgress(enabled=not as_json) as progress:
         report = library.indexer().ingest(items, prune=prune, progress=progress.update)
     if as_json:

@@ -9,11 +9,11 @@ import click
 
 from qa.feedback import FeedbackStore, feedback_path
 from ui.context import Library
+from ui.web.app import LOOPBACK
 
 if TYPE_CHECKING:
     from qa.config import Settings
 
-LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
 
 @click.command()
@@ -26,21 +26,26 @@ def web(settings: Settings, host, port) -> None:
     """Serve the chat in the browser: streamed answers with source cards, filters, feedback, a library.
 
     Listens on 127.0.0.1 only unless told otherwise. Before opening it to other machines, set a login
-    with NEWSQA_WEB_AUTH=user:password (several: ann:pw1,bob:pw2).
+    with NEWSQA_WEB_AUTH=user:password (several: ann:pw1,bob:pw2) and name who may add and remove
+    articles with NEWSQA_WEB_EDITORS=ann. URLs added in the Library are fetched from public
+    addresses only (and those NEWSQA_FETCH_ALLOW names).
 
     \b
     Examples:
       newsqa web                                  # http://127.0.0.1:7860
       newsqa web --port 8080
-      NEWSQA_WEB_AUTH=ann:s3cret newsqa web --host 0.0.0.0
+      NEWSQA_WEB_AUTH=ann:s3cret,bob:pw NEWSQA_WEB_EDITORS=ann newsqa web --host 0.0.0.0
     """
     from ui.web.app import build_app, launch
 
     host = host or settings.web_host
     if host not in LOOPBACK and not settings.web_auth:
-        click.echo(f"warning: serving on {host} without a login; set NEWSQA_WEB_AUTH=user:password", err=True)
+        click.echo(f"warning: serving on {host} without a login (set NEWSQA_WEB_AUTH=user:password); "
+                   "the library is read-only", err=True)
+    elif settings.web_auth and not settings.web_editors.strip():
+        click.echo("note: no NEWSQA_WEB_EDITORS: every login may chat, none may change the library", err=True)
     library = Library(settings)
-    launch(build_app(settings, library.answerer, library), settings, host=host, port=port)
+    launch(build_app(settings, library.answerer, library, host=host), settings, host=host, port=port)
 
 
 @click.group()

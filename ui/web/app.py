@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from ui.context import Library
 
 CSS_PATH = Path(__file__).with_name("web.css")
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
 
 def parse_auth(value: str) -> list[tuple[str, str]]:
@@ -46,24 +47,30 @@ def _quiet_gradio() -> None:
     os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
 
 
-def build_app(settings: Settings, answerer: Answerer, library: Library):
-    """The Gradio Blocks app: a Chat tab (streamed, cited answers) and a Library tab (stats, add).
+def build_app(settings: Settings, answerer: Answerer, library: Library, host: str | None = None):
+    """The Gradio Blocks app: a Chat tab (streamed, cited answers) and a Library tab (stats; add and
+    remove for editors).
 
-    answerer: `qa.answer.Answerer`; library: `ui.context.Library` (store, indexer) for the same settings.
+    answerer: `qa.answer.Answerer`; library: `ui.context.Library` (store, indexer) for the same settings;
+    host: the address it will listen on (default NEWSQA_WEB_HOST): without logins, only a loopback
+    chat may change the library.
     """
     _quiet_gradio()
     from qa.feedback import FeedbackStore, feedback_path
     from ui.web.chat import WebChat
     from ui.web.layout import build_blocks
-    from ui.web.library import WebLibrary
+    from ui.web.library import EditRule, WebLibrary
 
+    rule = EditRule.from_settings(logins=bool(settings.web_auth), editors=settings.web_editors,
+                                  loopback=(host or settings.web_host) in LOOPBACK)
     chat = WebChat(answerer, FeedbackStore(feedback_path(settings.data_dir)), settings)
-    return build_blocks(chat, WebLibrary(library), settings)
+    return build_blocks(chat, WebLibrary(library, rule), settings)
 
 
 def launch(app, settings: Settings, host: str | None = None, port: int | None = None, **kwargs):
-    """Serve app (queue limited to settings.web_concurrency answers at once); returns Gradio's
-    (FastAPI app, local URL, share URL). Extra kwargs go to `Blocks.launch` (e.g. prevent_thread_lock)."""
+    """Serve app (queue limited to settings.web_concurrency answers at once; an upload over
+    NEWSQA_MAX_FILE_MB is refused while it is received); returns Gradio's (FastAPI app, local URL,
+    share URL). Extra kwargs go to `Blocks.launch` (e.g. prevent_thread_lock)."""
     _quiet_gradio()
     from ui.web.layout import theme
 
@@ -73,5 +80,5 @@ def launch(app, settings: Settings, host: str | None = None, port: int | None = 
         server_name=host or settings.web_host, server_port=settings.web_port if port is None else port,
         auth=auth or None, auth_message="Sign in to ask the news archive." if auth else None,
         share=False, ssr_mode=False, show_error=False, footer_links=[], theme=theme(),
-        css=CSS_PATH.read_text(encoding="utf-8"), **kwargs,
+        css=CSS_PATH.read_text(encoding="utf-8"), max_file_size=int(settings.max_file_mb * 2**20), **kwargs,
     )

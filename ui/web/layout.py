@@ -149,5 +149,6 @@ def build_blocks(chat: WebChat, library: WebLibrary, settings: Settings) -> gr.B
                 tab = LibraryTab.build(library)
         _wire_chat(chat, ui)
         tab.wire(ui.outlets)
-        app.load(tab.refresh, None, [tab.stats, ui.outlets], api_visibility="private")
+        app.load(tab.page_load, None, [tab.stats, ui.outlets, tab.editing, tab.read_only],
+                 api_visibility="private")
     return app
