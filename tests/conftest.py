@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import shutil
+import socket
 from pathlib import Path
 
 import pytest
@@ -117,3 +119,47 @@ def strike_archive(tmp_path_factory, embeddings) -> Settings:
                     published_at="2024-03-15")
     make_indexer(settings, embeddings).ingest([seed_article(), story])
     return settings
+
+
+# --- the web app on loopback (web and security tests) -----------------------------------------
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def web_settings(sample_settings, tmp_path):
+    """The sample corpus in a data dir of this test's own (the web app writes feedback and uploads)."""
+    data = tmp_path / "web-data"
+    shutil.copytree(sample_settings.data_dir, data)
+    return sample_settings.model_copy(update={"data_dir": data})
+
+
+@pytest.fixture
+def serve(embeddings):
+    """serve(settings, host=None, **client_kwargs) -> (gradio_client.Client, app): the web app on a
+    free loopback port (`host` is the address the app is built for: "0.0.0.0" makes it think it is
+    exposed)."""
+    import gradio_client
+
+    from qa.answer import build_answerer
+    from qa.retrieve import make_retriever
+    from ui.context import Library
+    from ui.web.app import build_app, launch
+
+    apps = []
+
+    def start(settings, host=None, **client_kwargs):
+        library = Library(settings)
+        library.embeddings = embeddings  # the session's embedder, instead of loading another
+        retriever = make_retriever(settings, library.store, library.lexical, embeddings)
+        app = build_app(settings, build_answerer(settings, retriever, embeddings), library, host=host)
+        apps.append(app)
+        _, url, _ = launch(app, settings, port=free_port(), prevent_thread_lock=True, quiet=True)
+        return gradio_client.Client(url, verbose=False, **client_kwargs), app
+
+    yield start
+    for app in apps:
+        app.close()

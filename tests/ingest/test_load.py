@@ -10,13 +10,9 @@ import codecs
 import json
 import shutil
 import socket
-import threading
 from collections.abc import Iterable
-from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-import httpx
 import pytest
 
 from ingest.article import Article, Skip
@@ -25,6 +21,7 @@ from ingest.guard import AddressPolicy
 from ingest.load import load_sources
 from qa.errors import SourceError
 from tests.conftest import SEED
+from tests.site import serve_site
 
 DATA = Path(__file__).parents[1] / "data"
 GOOD_TEXT = "Russia and Cuba are opposed to unilateral sanctions, Putin said after the talks in Moscow."
@@ -65,58 +62,10 @@ def assert_good_survives(articles: list[Article]) -> None:
 # --- a loopback web site --------------------------------------------------------------------------
 
 
-@dataclass
-class Site:
-    """Routes path -> (status, content type, body, extra headers); records every request it gets."""
-
-    routes: dict[str, tuple[int, str, bytes, dict]] = field(default_factory=dict)
-    requests: list[tuple[str, str]] = field(default_factory=list)  # (path, User-Agent)
-    base: str = ""
-
-    def add(self, path: str, body: str | bytes, content_type: str = "text/html; charset=utf-8",
-            status: int = 200, **headers: str) -> str:
-        data = body.encode("utf-8") if isinstance(body, str) else body
-        self.routes[path] = (status, content_type, data, headers)
-        return self.base + path
-
-    def paths(self) -> list[str]:
-        return [path for path, _ in self.requests]
-
-
-def _handler(site: Site) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
-        def log_message(self, *args) -> None:  # keep test output quiet
-            pass
-
-        def do_GET(self) -> None:
-            site.requests.append((self.path, self.headers.get("User-Agent", "")))
-            status, content_type, body, headers = site.routes.get(self.path, (404, "text/plain", b"nope", {}))
-            self.send_response(status)
-            self.send_header("Content-Type", content_type)
-            for name, value in headers.items():
-                self.send_header(name.replace("_", "-"), value)
-            if "no_length" not in headers:
-                self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            try:
-                self.wfile.write(body)
-            except (BrokenPipeError, ConnectionResetError):
-                pass  # the client stopped reading at its size cap
-
-    return Handler
-
-
 @pytest.fixture
 def site():
-    site = Site()
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(site))
-    server.daemon_threads = True
-    site.base = f"http://127.0.0.1:{server.server_address[1]}"
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-    thread.start()
-    yield site
-    server.shutdown()
-    server.server_close()
+    with serve_site() as site:
+        yield site
 
 
 def refused_url() -> str:

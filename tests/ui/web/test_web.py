@@ -5,8 +5,6 @@ concurrent sessions), plus the small pure pieces (auth parsing, filters, renderi
 from __future__ import annotations
 
 import json
-import shutil
-import socket
 import threading
 from datetime import date
 
@@ -14,57 +12,21 @@ import httpx
 import pytest
 from pydantic import SecretStr
 
-from qa.answer import build_answerer
 from qa.errors import ConfigError, NewsqaError
 from qa.feedback import FeedbackStore, feedback_path
-from qa.retrieve import make_retriever
 from qa.types import Answer, Citation, Sentence
 from tests.conftest import SAMPLES, SEED
 from tests.helpers import REGRET, URGE, citing, llm_settings
 from tests.openai_stub import refused_url
-from ui.context import Library
 
 gradio_client = pytest.importorskip("gradio_client")
-from ui.web.app import build_app, launch, parse_auth  # noqa: E402
+from ui.web.app import parse_auth  # noqa: E402
 from ui.render import NOT_INDEXED, parse_filters  # noqa: E402
 from ui.web.chat import ADD_ARTICLES, FALLBACK_NOTE, THINKING  # noqa: E402
 from ui.web.render import answer_markdown, sources_panel  # noqa: E402
 
 INF = "What did Russia and Cuba say about the INF Treaty?"
 NO_FILTERS = (None, None, [], 6)  # since, until, outlets, k
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@pytest.fixture
-def web_settings(sample_settings, tmp_path):
-    """The sample corpus in a data dir of this test's own (the web app writes feedback and uploads)."""
-    data = tmp_path / "web-data"
-    shutil.copytree(sample_settings.data_dir, data)
-    return sample_settings.model_copy(update={"data_dir": data})
-
-
-@pytest.fixture
-def serve(embeddings):
-    """serve(settings) -> (gradio_client.Client, app): the web app on a free loopback port."""
-    apps = []
-
-    def start(settings, **client_kwargs):
-        library = Library(settings)
-        library.embeddings = embeddings  # the session's embedder, instead of loading another
-        retriever = make_retriever(settings, library.store, library.lexical, embeddings)
-        app = build_app(settings, build_answerer(settings, retriever, embeddings), library)
-        apps.append(app)
-        _, url, _ = launch(app, settings, port=free_port(), prevent_thread_lock=True, quiet=True)
-        return gradio_client.Client(url, verbose=False, **client_kwargs), app
-
-    yield start
-    for app in apps:
-        app.close()
 
 
 def ask(client, question: str, *filters):
