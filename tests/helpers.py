@@ -48,14 +48,18 @@ def citing(*claims: tuple[str, str]):
     return lambda body: " ".join(f"{text} [{passage_number(body, phrase)}]." for text, phrase in claims)
 
 
-def run_ask(settings, *args: str):
-    """`newsqa ask ARGS` with settings as the context object, through the CLI's error handling."""
-    from ui.cli.ask import ask
-    from ui.cli.main import NewsqaGroup
+def run_cli(settings, command: str, *args: str):
+    """`newsqa COMMAND ARGS` with settings as the context object, through the CLI's error handling."""
+    from ui.cli.main import NewsqaGroup, cli
 
     @click.group(cls=NewsqaGroup)
     def group() -> None:
         """Stand-in for ui.cli.main's group (same error handling)."""
 
-    group.add_command(ask)
-    return CliRunner().invoke(group, ["ask", *args], obj=settings)
+    group.add_command(cli.commands[command])
+    return CliRunner().invoke(group, [command, *args], obj=settings)
+
+
+def run_ask(settings, *args: str):
+    """`newsqa ask ARGS` with settings as the context object, through the CLI's error handling."""
+    return run_cli(settings, "ask", *args)
