@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import re
 
+from qa.text import is_http_url
 from qa.types import Answer, Citation
 from ui.render import (
     AI_NOTICE,
@@ -50,6 +51,15 @@ def escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+def link_target(url: str) -> str:
+    """A web URL safe inside Slack's <url|text>: the characters that would end or split it encoded.
+
+    >>> link_target("https://x.example/a?b=<!channel>|c")
+    'https://x.example/a?b=%3C!channel%3E%7Cc'
+    """
+    return url.replace("<", "%3C").replace(">", "%3E").replace("|", "%7C").replace(" ", "%20")
+
+
 def to_mrkdwn(markdown: str) -> str:
     """Markdown (as chat models write it) -> Slack mrkdwn; [n] citation markers are kept.
 
@@ -57,7 +67,7 @@ def to_mrkdwn(markdown: str) -> str:
     '*Moscow*\\n*Russia* regrets it [1]; see <https://tass.com/x|TASS>.'
     """
     text = escape(markdown)
-    text = _LINK.sub(lambda m: f"<{m[2].replace('|', '%7C')}|{m[1].replace('|', '/')}>", text)
+    text = _LINK.sub(lambda m: f"<{link_target(m[2])}|{m[1].replace('|', '/')}>", text)
     text = _BOLD.sub(lambda m: f"*{m[1] or m[2]}*", text)
     text = _HEADING.sub(r"*\1*", text)
     return _BULLET.sub(r"\1• ", text)
@@ -103,7 +113,7 @@ def progress_message(partial: str) -> dict:
 def source_line(citation: Citation) -> str:
     """'*[1]* <https://tass.com/x|Russia regrets> · TASS · 2018-10-21' and the quote below it."""
     title = escape(title_of(citation)).replace("|", "/")
-    link = f"<{citation.url.replace('|', '%7C')}|{title}>" if citation.url else title
+    link = f"<{link_target(citation.url)}|{title}>" if is_http_url(citation.url) else title
     parts = [f"*[{citation.n}]* {link}", *map(escape, source_meta(citation)),
              f":warning: _{AI_NOTICE}_" if citation.addressed_to_ai else "",
              "" if citation.supports else f":warning: _{NOT_SUPPORTING}_",
