@@ -245,7 +245,7 @@ class Answerer:
         if cues is not None and cues.dated:
             date_sentences(answer)
         if run.hits and not answer.abstained:
-            disagree.surface(answer, Evidence(run.hits, self.embeddings), run.standalone)
+            disagree.surface(answer, Evidence(run.hits, self.embeddings), run.standalone, cues)
         answer.note = " ".join(dict.fromkeys(n for n in [answer.note, *run.notes] if n))
         answer.rewritten_by = run.rewritten_by
         total, retrieve_ms = elapsed_ms(run.started), run.timings.get("retrieve_ms", 0.0)

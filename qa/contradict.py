@@ -23,6 +23,8 @@ from __future__ import annotations
 
 import re
 
+from qa.figures import Figure, figures
+
 # Each pair: words whose stems mean one thing, and words whose stems mean the opposite.
 OPPOSITES: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = (
     (("welcom", "prais", "applaud", "hail"), ("regret", "condemn", "criticis", "criticiz", "deplor")),
@@ -35,9 +37,7 @@ OPPOSITES: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = (
     (("open", "resum", "began", "begin"), ("clos", "halt", "suspend", "stopped", "ended")),
     (("confirm", "admit"), ("deni", "deny")),
 )
-_NEGATION = re.compile(r"\b(?:not|no|never|neither|nor|without|none|cannot)\b|n['’]t\b", re.I)
-_QUANTITY = re.compile(r"(?<![\w.,])(\d+(?:[.,]\d+)*)\s*(%|[a-z]+)", re.I)
-_SKIP_UNITS = {"and", "or", "to", "of", "in", "on", "at", "the", "a", "by", "from", "per", "than"}
+NEGATION = re.compile(r"\b(?:not|no|never|neither|nor|without|none|cannot)\b|n['’]t\b", re.I)
 
 
 def contradiction(claim: str, source: str, *, same_wording: bool = True) -> str:
@@ -64,31 +64,20 @@ def _opposite_words(claim: str, source: str) -> str:
     return ""
 
 
-def _quantities(text: str) -> dict[str, set[str]]:
-    """{'days': {'90'}, '%': {'3'}}: each number with the word (or %) that follows it."""
-    out: dict[str, set[str]] = {}
-    for number, unit in _QUANTITY.findall(text):
-        unit = unit.lower()
-        if unit not in _SKIP_UNITS:
-            out.setdefault(unit.rstrip("s") if len(unit) > 3 else unit, set()).add(number.replace(",", ""))
-    return out
-
-
 def _different_numbers(claim: str, source: str) -> str:
-    theirs = _quantities(source)
-    for unit, numbers in _quantities(claim).items():
-        if unit in theirs and not numbers & theirs[unit]:
-            return f"{min(numbers)} {_unit(claim, unit)} / {min(theirs[unit])} {_unit(source, unit)}"
+    """'90 days / 12 days' when source gives another value for a thing claim gives a figure for."""
+    theirs: dict[tuple[str, str], list[Figure]] = {}
+    for figure in figures(source):
+        theirs.setdefault(figure.key, []).append(figure)
+    for mine in figures(claim):
+        others = theirs.get(mine.key, []) if any(mine.key) else []
+        if others and not any(mine.same_value(o) for o in others):
+            return f"{mine.text} / {others[0].text}"
     return ""
 
 
-def _unit(text: str, unit: str) -> str:
-    match = re.search(rf"\d\s*({re.escape(unit)}\w*)", text, re.I)
-    return match.group(1) if match else unit
-
-
 def _negation(claim: str, source: str) -> str:
-    mine, theirs = bool(_NEGATION.search(claim)), bool(_NEGATION.search(source))
+    mine, theirs = bool(NEGATION.search(claim)), bool(NEGATION.search(source))
     if mine == theirs:
         return ""
     return "negated / not negated" if mine else "not negated / negated"

@@ -1,141 +1,431 @@
-"""Outlets that disagree: the retrieved passages give different figures for the same thing.
+"""Figures and outcomes that differ between reports: disputes, updates and developing figures.
 
-Offline, by what the sentences claim: two passage sentences disagree when
+Offline, by what the sentences claim. A *claim* is a passage sentence that bears on the question:
 
-- they come from different outlets (or different stories of one outlet) published within SAME_NEWS
-  days of each other: a figure that changes over weeks is a story developing (`qa.timeline`), not a
-  disagreement;
-- each gives a number for the same thing (the word it counts: "1,200 workers" / "1,500 workers"),
-  and the numbers differ; a sentence giving two numbers for it ("23, up from 14") is a change, not a claim;
-- they are about the same thing otherwise: they share a good part of their other content words (SHARED),
-  and the thing counted is what the question asks the number of ("How many workers ...?"), or, for a
-  question about how a story developed, a thing the answer gives a number for.
+- a figure (read by `qa.figures`) of the kind the question asks for ("How many ..." a count, "How big a
+  raise ..." any figure, "What share ..." a percentage), in a sentence that scores within RELEVANT of
+  the best such sentence for the question; or a figure an edited copy of the sentence changes
+  (`qa.versions`), whatever the question, when one of the two is in the answer;
+- for a yes/no question, an outcome: the sentence affirms or denies what is asked ("a deal had been
+  signed" / "no agreement had been signed", "approved" / "rejected", "confirmed" / "denied").
 
-The answer then says so in one line that cites both and never merges the figures: "Sources differ:
-Harbour Herald (20 Mar) says 1,200 workers [1]; Metro Daily (21 Mar) says 1,500 workers. [2]" In LLM
-mode the model is also asked to say so (`qa/prompts/answer.txt`), and its sentences are checked as usual.
+Two claims are about the same thing when their figures are of one kind and count one thing (or one
+of them does not say), and their sentences are alike (SAME_THING, cosine of the local embedder), or
+they are edits of one sentence. A sentence giving two values for it ("23, up from 14") is a change,
+not a claim. Then, for each thing, newest report first:
 
->>> q = _quantities("The union said about 1,200 workers had taken part, up from 900 workers in May.")
->>> sorted(q.items())
-[('worker', ['1200', '900'])]
+- reports of other outlets (or other stories) within SAME_DAY of the newest that give another value
+  or outcome *dispute* it: "Sources differ: Outlet A (14 May, the union) says ... [1]; Outlet B ...";
+- otherwise, earlier reports that gave other values make it a *developing* figure, told newest first
+  with their dates: "19 (Outlet A, 7 Mar) [3]; earlier 15 (4 Mar) [2] and 12 (3 Mar) [1]." When the
+  earlier value is the same outlet's, hours before, it is an *update*: "Updated 5 h later by AP:
+  15,600 [2] (earlier: 12,000 [1])." A same-outlet report published later is that outlet's current
+  figure.
+
+An "as of D" question looks only at reports up to D. The line leads the answer and cites each side;
+in LLM mode the model is also asked to say so (`qa/prompts/answer.txt`), and its sentences are
+checked as usual.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from itertools import combinations
+from dataclasses import dataclass
+from datetime import datetime
+
+import numpy as np
 
 from qa.cite import passage_citation
+from qa.contradict import NEGATION, OPPOSITES
 from qa.evidence import Evidence, PassageSentence
-from qa.query import answer_kind, asks_timeline
-from qa.text import content_words
+from qa.figures import Figure, figures
+from qa.query import Understanding, answer_kind, asks_timeline
+from qa.text import content_words, name_phrases
 from qa.timeline import day_label, day_of
-from qa.types import Answer, Disagreement, Sentence, Side
+from qa.types import Answer, Chunk, Disagreement, Sentence, Side
+from qa.versions import changes
 
-SAME_NEWS = 2  # days: reports further apart than this may both be right, at their time
-SHARED = 0.3  # share of the shorter sentence's other content words the two must share (and at least 2)
+SAME_DAY = 1  # days: reports this close that give different figures dispute each other
+RELEVANT = 0.15  # a claim's sentence scores this close to the question's best claim sentence
+MIN_RELEVANT = 0.45  # and at least this (cosine + 0.3 x overlap, as `qa.extractive.MIN_EVIDENCE`)
+NAMED_RELEVANT = 0.2  # enough for a figure counting the very thing asked about ("1,200 workers" for "how many workers")
+SAME_THING = 0.6  # cosine of two claim sentences about one thing (bench/versions.py)
+WORD_WEIGHT = 0.3
 MAX_LINES = 2
-DIFFER = "Sources differ:"  # how a disagreement line starts
-_QUANTITY = re.compile(r"(?<![\w.,])(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)\s*(%|percent\b|per\s+cent\b|[a-z]+)", re.I)
-_NOT_A_THING = frozenset("""and or to of in on at the a an by from per than percent years year days day weeks week
-    months month hours hour minutes am pm jan feb mar apr may jun jul aug sep sept oct nov dec january february march
-    april june july august september october november december was were is are had has have""".split())
+DIFFER = "Sources differ:"  # how a dispute line starts
+_THING_ALIASES = {"toll": "people", "fatality": "people", "victim": "people", "casualty": "people", "life": "people"}
+_KINDS = (  # what a figure question asks for: the kinds of figure that answer it
+    (re.compile(r"\bhow\s+many\b|\bnumber of\b|\b(?:what|which)\s+(?:number|tally|total|toll)\b", re.I), {"count"}),
+    (re.compile(r"\bhow\s+long\b", re.I), {"duration"}),
+    (re.compile(r"\b(?:percentage|share|proportion|rate)\b", re.I), {"percent", "count"}),
+    (re.compile(r"\bhow\s+much\b|\b(?:price|cost|costs|worth|value|pay|salary|fine)\b", re.I),
+     {"money", "measure", "percent", "count"}),
+)
+_DENIALS = re.compile(r"\b(?:denied|denies|deny|disputed|disputes|disputing|refuted|rejected|rejects|dismissed|"
+                      r"still\s+under\s+way|still\s+underway|yet\s+to|has\s+not|had\s+not|have\s+not|no\s+\w+\s+had|"
+                      r"not\s+yet|false|untrue|unfounded)\b", re.I)
+_SAID = re.compile(r"(?:\b(?P<the>[Tt]he\s+[a-z]+(?:\s+[a-z]+)?)|(?P<name>\b[A-Z][\w&.-]*(?:\s+[A-Z][\w&.-]*)*))"
+                   r",?\s+(?:said|says|told|claimed|insisted|maintained|announced|stated|reported)\b")
+_ACCORDING = re.compile(r"\baccording\s+to\s+(?P<who>(?:the\s+)?[A-Za-z][\w&.-]*(?:\s+[A-Za-z][\w&.-]*){0,2})")
 
 
-_ORDINAL = frozenset({"st", "nd", "rd", "th"})
-_YEAR = re.compile(r"(?:1[89]|20)\d\d")
-_NAMING = frozenset("season episode no number game round chapter part version page vol volume issue week day "
-                    "stage level grade class article section flight route".split())
+@dataclass
+class Claim:
+    """A sentence that bears on the question: the figure it gives (or its outcome), and its report."""
+
+    sentence: PassageSentence
+    chunk: Chunk
+    figure: Figure | None
+    affirms: bool | None = None  # an outcome: True (so), False (not so)
+    edited: bool = False  # an edited copy of another claim's sentence (a version)
+
+    @property
+    def value(self) -> str:
+        if self.figure is not None:
+            return f"{self.figure.value:g}:{self.figure.high}"
+        return str(self.affirms)
+
+    @property
+    def time(self) -> str:
+        return self.chunk.published_at or ""
 
 
-def _unit(word: str) -> str:
-    word = word.lower()
-    return "%" if word in ("%", "percent") or word.startswith("per ") else (word.rstrip("s") if len(word) > 3 else word)
+def find(question: str, evidence: Evidence, answer: Answer | None = None, cues: Understanding | None = None,
+         vector: np.ndarray | None = None) -> list[Disagreement]:
+    """The disputes, updates and developing figures among evidence's passages about what question
+    (and answer) is about, the clearest first."""
+    if not evidence.sentences:
+        return []
+    vector = evidence.embed([question])[0] if vector is None else vector
+    claims = _figure_claims(question, evidence, vector, answer) + _outcome_claims(question, evidence, vector)
+    until = _until(cues)
+    claims = [c for c in claims if until is None or (day_of(c.time) or until) <= until]
+    found = []
+    for group in _groups(claims, evidence, _asked_words(question, answer)):
+        verdict = _verdict(group)
+        if verdict is not None:
+            found.append(verdict)
+    return found[:MAX_LINES]
 
 
-def _quantities(text: str) -> dict[str, list[str]]:
-    """{thing counted: [the numbers given for it]} ('1,200 workers' -> {'worker': ['1200']}). Years,
-    ordinals ("77th") and numbers that name something ("season 11", "episode 24") count nothing.
+# --- claims -------------------------------------------------------------------------------
+def _scores(evidence: Evidence, vector: np.ndarray, question: str) -> dict[tuple[str, int], float]:
+    words = content_words(question)
+    return {m.sentence.key: m.cosine + WORD_WEIGHT * m.overlap for m in evidence.matches(vector, words)}
 
-    >>> _quantities("The 77th awards, season 11 and the 2021 Tour drew 1,200 visitors.")
-    {'visitor': ['1200']}
+
+def asked_kinds(question: str) -> set[str]:
+    """The kinds of figure that answer question ('count' for "How many ..."); empty for other questions.
+
+    >>> sorted(asked_kinds("How big a raise do the nurses get?")), sorted(asked_kinds("Who won?"))
+    (['count', 'duration', 'measure', 'money', 'percent'], [])
     """
-    out: dict[str, list[str]] = {}
-    for m in _QUANTITY.finditer(text):
-        number, thing = m.group(1), _unit(m.group(2))
-        before = text[: m.start()].split()[-1:] or [""]
-        if (thing in _NOT_A_THING or thing in _ORDINAL or _YEAR.fullmatch(number)
-                or before[0].lower().strip("(#") in _NAMING):
+    kinds = set().union(*(k for rule, k in _KINDS if rule.search(question)))
+    if not kinds and answer_kind(question) == "quantity":
+        kinds = {"count", "duration", "measure", "money", "percent"}
+    return kinds
+
+
+def _figure_claims(question: str, evidence: Evidence, vector: np.ndarray, answer: Answer | None) -> list[Claim]:
+    kinds, words = asked_kinds(question), _asked_words(question, answer)
+    if asks_timeline(question) and answer is not None:  # a story's development: the figures its answer gives
+        kinds |= {f.kind for s in answer.sentences for f in figures(s.text)}
+    score = _scores(evidence, vector, question)
+    usable = [s for s in evidence.sentences if not s.instruction and not s.asks and s.key in score]
+    claims: list[Claim] = []
+    if kinds:
+        options = []
+        for s in usable:
+            figure = _the_figure(s.text, kinds, words)
+            if figure is not None:
+                options.append((s, figure))
+        best = max((score[s.key] for s, _ in options), default=0.0)
+        floor = max(MIN_RELEVANT, best - RELEVANT)
+        # a figure counting what the question names is relevant however the rest of its sentence scores
+        claims += [Claim(s, evidence.hits[s.passage - 1].chunk, f) for s, f in options
+                   if score[s.key] >= (NAMED_RELEVANT if _names_thing(f, words) else floor)]
+    answered = {s.text for s in answer.sentences} if answer is not None else set()
+    claims += _edited_claims(usable, evidence, answered, claims)
+    return claims
+
+
+def _asked_words(question: str, answer: Answer | None) -> set[str]:
+    """The question's content words; for a timeline also the things its answer's figures count."""
+    words = content_words(question)
+    if asks_timeline(question) and answer is not None:
+        words |= {f.thing for s in answer.sentences for f in figures(s.text) if f.counted and f.thing}
+    return words
+
+
+def _names_thing(figure: Figure, words: set[str]) -> bool:
+    return bool(figure.thing) and bool({figure.thing, figure.thing + "s", _thing(figure)} & words)
+
+
+def _the_figure(text: str, kinds: set[str], words: set[str]) -> Figure | None:
+    """The figure a sentence gives for what is asked: of an asked kind, the one counting a word of the
+    question when there are several. A sentence giving two values for one thing tells a change: its
+    current value is the first ("reached 23, up from 14"), or the one after "to" ("from 14 to 23")."""
+    found = [f for f in figures(text) if f.kind in kinds]
+    if not found:
+        return None
+    named = [f for f in found if _names_thing(f, words)]
+    figure = (named or found)[0]
+    same = [f for f in found if f.unit == figure.unit and (_thing(f) == _thing(figure) or not f.thing)]
+    if len(same) > 1 and re.search(r"\bfrom\s+\S*\s*$", text[: figure.span[0]]):
+        figure = same[1]
+    return figure
+
+
+def _edited_claims(usable: list[PassageSentence], evidence: Evidence, answered: set[str],
+                   claims: list[Claim]) -> list[Claim]:
+    """Figures that an edited copy of a sentence changes, when one of the two sentences is in the answer
+    or already a claim."""
+    wanted = answered | {c.sentence.text for c in claims}
+    if not wanted:
+        return []
+    by_text = {}
+    for s in usable:
+        by_text.setdefault(s.text, s)
+    out = []
+    seen = set()
+    for s in usable:
+        if s.text not in wanted:
             continue
-        out.setdefault(thing, []).append(number.replace(",", ""))
+        for other in usable:
+            if other.article_id == s.article_id or other.text == s.text or (other.key, s.key) in seen:
+                continue
+            seen.add((s.key, other.key))
+            for old, new, _ in changes(s.text, other.text):
+                out.append(Claim(s, evidence.hits[s.passage - 1].chunk, old, edited=True))
+                out.append(Claim(other, evidence.hits[other.passage - 1].chunk, new, edited=True))
     return out
 
 
-def _figure(text: str, thing: str) -> str:
-    """The figure as the sentence words it: '1,200 workers', '4 percent'."""
-    for m in _QUANTITY.finditer(text):
-        if _unit(m.group(2)) == thing:
-            return f"{m.group(1)}{'' if m.group(2) == '%' else ' '}{m.group(2)}"
-    return thing
+def _outcome_claims(question: str, evidence: Evidence, vector: np.ndarray) -> list[Claim]:
+    """For a yes/no question: the relevant sentences that affirm or deny what it asks."""
+    if answer_kind(question) != "yes/no":
+        return []
+    score = _scores(evidence, vector, question)
+    asked = _predicate(question)
+    if not asked:
+        return []
+    usable = [s for s in evidence.sentences if not s.instruction and not s.asks and s.key in score
+              and _stems(s.text) & asked]
+    best = max((score[s.key] for s in usable), default=0.0)
+    floor = max(MIN_RELEVANT, best - RELEVANT)
+    return [Claim(s, evidence.hits[s.passage - 1].chunk, None, affirms=_affirms(s.text, asked))
+            for s in usable if score[s.key] >= floor]
 
 
-def find(question: str, evidence: Evidence, answer: Answer | None = None) -> list[Disagreement]:
-    """The disagreements among evidence's passages about what question (and answer) is about."""
-    hits = evidence.hits
-    wanted = {_unit(w) for w in content_words(question)} if answer_kind(question) == "quantity" else set()
-    if asks_timeline(question) and answer is not None:  # a story's development: the figures it gives
-        wanted |= {thing for s in answer.sentences for thing in _quantities(s.text)}
-    claims: list[tuple[PassageSentence, str, str, set[str]]] = []  # (sentence, thing, number, other words)
-    for s in evidence.sentences:
-        if s.instruction or s.asks:
-            continue
-        for thing, numbers in _quantities(s.text).items():
-            if len(set(numbers)) == 1 and thing in wanted:
-                claims.append((s, thing, numbers[0], content_words(s.text) - {thing, numbers[0]}))
-    found: dict[str, tuple[float, Disagreement]] = {}
-    for (a, thing, x, words_a), (b, other, y, words_b) in combinations(claims, 2):
-        ca, cb = hits[a.passage - 1].chunk, hits[b.passage - 1].chunk
-        if thing != other or x == y or not _apart(ca, cb) or not _near_in_time(ca.published_at, cb.published_at):
-            continue
-        common = len(words_a & words_b)
-        shared = common / max(1, min(len(words_a), len(words_b)))
-        if shared < SHARED or common < 2 or (thing in found and found[thing][0] >= shared):
-            continue
-        sides = sorted((a, b), key=lambda s: (hits[s.passage - 1].chunk.published_at, s.passage))
-        found[thing] = (shared, Disagreement(thing, [
-            Side(s.passage, hits[s.passage - 1].chunk.outlet, hits[s.passage - 1].chunk.published_at,
-                 _figure(s.text, thing), s.text) for s in sides]))
-    return [d for _, d in sorted(found.values(), key=lambda item: -item[0])][:MAX_LINES]
+def _stems(text: str) -> set[str]:
+    return {w[:5] for w in re.findall(r"[a-z]+", text.lower()) if len(w) > 3}
 
 
-def _apart(a, b) -> bool:
-    """Two passages that are independent reports: other outlets, or other stories."""
+def _predicate(question: str) -> set[str]:
+    """The stems of what a yes/no question asks happened ('Was a deal signed?' -> {'signe', 'deal'})."""
+    names = {w.lower() for n in name_phrases(question) for w in n.split()}
+    return {w[:5] for w in re.findall(r"[a-z]+", question.lower()) if len(w) > 3 and w not in names} - _FUNCTION
+
+
+_FUNCTION = frozenset({"were", "does", "have", "will", "would", "could", "should", "that", "this", "there",
+                       "what", "with", "from", "been", "they", "their", "about", "repor", "accor"})
+
+
+def _affirms(text: str, asked: set[str]) -> bool:
+    """False when the sentence denies what is asked: negated, disputed, or an opposite outcome."""
+    if NEGATION.search(text) or _DENIALS.search(text):
+        return False
+    words = re.findall(r"[a-z]+", text.lower())
+    for one, other in OPPOSITES:
+        for mine, theirs in ((one, other), (other, one)):
+            if any(a.startswith(mine) for a in asked) and any(w.startswith(theirs) for w in words):
+                return False
+    return True
+
+
+# --- grouping and verdicts ----------------------------------------------------------------
+def _thing(figure: Figure) -> str:
+    return _THING_ALIASES.get(figure.thing, figure.thing)
+
+
+def _alike(a: Claim, b: Claim, evidence: Evidence, index: dict, words: set[str]) -> bool:
+    """Two claims about one thing: edits of one sentence, figures counting the thing the question
+    names, or alike sentences with compatible figures."""
+    if (a.figure is None) != (b.figure is None):
+        return False
+    if a.figure is not None and b.figure is not None:
+        fa, fb = a.figure, b.figure
+        if fa.kind != fb.kind or (fa.unit != fb.unit and fa.kind != "count"):
+            return False
+        if fa.counted and fb.counted and _thing(fa) and _thing(fb) and _thing(fa) != _thing(fb):
+            return False
+        if a.edited and b.edited:
+            return True
+        if fa.counted and fb.counted and _thing(fa) == _thing(fb) and _names_thing(fa, words):
+            return True
+    va, vb = evidence.vectors[index[a.sentence.key]], evidence.vectors[index[b.sentence.key]]
+    return float(va @ vb) >= SAME_THING
+
+
+def _groups(claims: list[Claim], evidence: Evidence, words: set[str]) -> list[list[Claim]]:
+    """Claims about one thing together (single linkage), each group at most one claim per sentence."""
+    index = {s.key: i for i, s in enumerate(evidence.sentences)}
+    unique: dict[tuple, Claim] = {}
+    for c in claims:
+        unique.setdefault((c.sentence.key, c.value), c)
+    claims = list(unique.values())
+    groups: list[list[Claim]] = []
+    for claim in claims:
+        home = next((g for g in groups if any(_alike(claim, other, evidence, index, words) for other in g)), None)
+        if home is None:
+            groups.append([claim])
+        else:
+            home.append(claim)
+    return [g for g in groups if len({c.value for c in g}) > 1]
+
+
+def _apart(a: Chunk, b: Chunk) -> bool:
+    """Independent reports: other outlets, or other stories."""
     return a.outlet.casefold() != b.outlet.casefold() or a.story != b.story
 
 
-def _near_in_time(one: str, other: str) -> bool:
-    d1, d2 = day_of(one), day_of(other)
-    if d1 is None or d2 is None:
-        return d1 is None and d2 is None
-    return abs((d1 - d2).days) <= SAME_NEWS
+def _days_apart(one: str, other: str) -> float | None:
+    a, b = _moment(one), _moment(other)
+    return None if a is None or b is None else abs((a - b).total_seconds()) / 86400
+
+
+def _moment(iso: str) -> datetime | None:
+    try:
+        return datetime.fromisoformat(iso.replace("Z", "+00:00")).replace(tzinfo=None) if iso else None
+    except ValueError:
+        day = day_of(iso)
+        return datetime(day.year, day.month, day.day) if day else None
+
+
+def _verdict(group: list[Claim]) -> Disagreement | None:
+    """A dispute, an update or a developing figure, from claims about one thing; None when they agree."""
+    ordered = sorted(group, key=lambda c: (c.time, c.sentence.passage), reverse=True)
+    current: dict[str, Claim] = {}  # each outlet's newest claim: its current figure
+    for c in ordered:
+        current.setdefault(c.chunk.outlet.casefold(), c)
+    newest = ordered[0]
+    disputing = [c for c in current.values() if c is not newest and c.value != newest.value
+                 and _apart(c.chunk, newest.chunk) and _close(c.time, newest.time)]
+    if disputing:
+        sides = sorted([newest, *disputing[:2]], key=lambda c: (c.time, c.sentence.passage))
+        return Disagreement(_label(newest), [_side(c) for c in sides], kind="differ")
+    earlier, values = [], {newest.value}
+    for c in ordered[1:]:
+        if c.value not in values:
+            values.add(c.value)
+            earlier.append(c)
+    if not earlier:
+        return None
+    same_outlet = earlier[0].chunk.outlet.casefold() == newest.chunk.outlet.casefold()
+    kind = "update" if same_outlet and len(earlier) == 1 and not _later_day(earlier[0], newest) else "develop"
+    return Disagreement(_label(newest), [_side(c) for c in [newest, *earlier[:3]]], kind=kind)
+
+
+def _calendar_days(one: str, other: str) -> int | None:
+    a, b = day_of(one), day_of(other)
+    return None if a is None or b is None else abs((a - b).days)
+
+
+def _close(one: str, other: str) -> bool:
+    """Reports of (about) one day: SAME_DAY calendar days apart at most, or both undated."""
+    apart = _calendar_days(one, other)
+    return (apart is None and not one and not other) or (apart is not None and apart <= SAME_DAY)
+
+
+def _later_day(old: Claim, new: Claim) -> bool:
+    apart = _calendar_days(old.time, new.time)
+    return apart is not None and apart > SAME_DAY
+
+
+def _label(claim: Claim) -> str:
+    figure = claim.figure
+    if figure is None:
+        return "outcome"
+    return (_thing(figure) if figure.counted else "") or figure.unit or "figure"
+
+
+def _side(c: Claim) -> Side:
+    said = c.figure.text if c.figure is not None else _clause(c.sentence.text)
+    return Side(c.sentence.passage, c.chunk.outlet, c.chunk.published_at, said, c.sentence.text, who=_who(c.sentence.text))
+
+
+def _clause(text: str) -> str:
+    """The part of a sentence that states the outcome: up to its attribution ('..., the union said')."""
+    text = text.strip().rstrip(".")
+    for pattern in (_SAID, _ACCORDING):
+        m = pattern.search(text)
+        if m and m.start() > len(text) / 3:
+            text = text[: m.start()].rstrip(" ,;—-")
+            break
+    return "“" + text.strip(' “”"') + "”"
+
+
+def _who(text: str) -> str:
+    """Who a sentence attributes its claim to: 'the union', 'Acme Corp', or ''."""
+    m = _ACCORDING.search(text)
+    if m:
+        return m.group("who")
+    m = _SAID.search(text)
+    if m:
+        who = m.group("the") or m.group("name") or ""
+        if who.split()[0].lower() in ("he", "she", "it", "they", "who", "this", "that"):
+            return ""
+        return "the" + who[3:] if who.startswith("The ") else who
+    return ""
+
+
+def _until(cues: Understanding | None):
+    window = cues.window if cues is not None else None
+    return window.until if window is not None and window.as_of else None
+
+
+# --- lines --------------------------------------------------------------------------------
+def _when(side: Side, year: bool = False) -> str:
+    day = day_of(side.published_at)
+    return day_label(day, year=year) if day else ""
 
 
 def line(d: Disagreement, numbers: dict[int, int]) -> tuple[str, list[int]]:
-    """('Sources differ: AP (3 Mar) says 12 dead [1]; Reuters (4 Mar) says 15 dead.', [1, 2]) with each
-    side's passage number mapped to its citation number; the last citation is for the caller to place.
+    """The disagreement as one line, with each side's passage number mapped to its citation number;
+    the last citation is for the caller to place.
 
     >>> d = Disagreement("dead", [Side(4, "AP", "2024-03-03", "12 dead", ""), Side(2, "Reuters", "2024-03-04",
     ...                                                                             "15 dead", "")])
     >>> line(d, {4: 1, 2: 2})
     ('Sources differ: AP (3 Mar) says 12 dead [1]; Reuters (4 Mar) says 15 dead.', [1, 2])
+    >>> d = Disagreement("people", [Side(3, "Star", "2024-04-08", "17", ""), Side(2, "Post", "2024-04-05", "11", ""),
+    ...                             Side(1, "Star", "2024-04-03", "8", "")], kind="develop")
+    >>> line(d, {1: 1, 2: 2, 3: 3})[0]
+    '17 (Star, 8 Apr) [3]; earlier 11 (Post, 5 Apr) [2] and 8 (Star, 3 Apr).'
+    >>> d = Disagreement("home", [Side(2, "AP", "2024-04-03T15:00", "15,600 homes", ""),
+    ...                           Side(1, "AP", "2024-04-03T10:00", "12,000 homes", "")], kind="update")
+    >>> line(d, {1: 1, 2: 2})[0]
+    'Updated 5 h later by AP: 15,600 homes [2] (earlier: 12,000 homes).'
     """
+    cited = [numbers[side.passage] for side in d.sides]
+    if d.kind == "update":
+        new, old = d.sides
+        hours = _days_apart(new.published_at, old.published_at)
+        later = f" {round(hours * 24)} h later" if hours else ""
+        return (f"Updated{later} by {new.outlet or 'the same outlet'}: {new.figure} [{cited[0]}] "
+                f"(earlier: {old.figure})."), cited
+    if d.kind == "develop":
+        first, *rest = d.sides
+        head = f"{first.figure} ({', '.join(p for p in (first.outlet, _when(first)) if p)}) [{cited[0]}]"
+        parts = [f"{s.figure} ({', '.join(p for p in (s.outlet, _when(s)) if p)})" for s in rest]
+        marked = [f"{p} [{n}]" for p, n in zip(parts[:-1], cited[1:-1])] + parts[-1:]
+        tail = marked[0] if len(marked) == 1 else ", ".join(marked[:-1]) + " and " + marked[-1]
+        return f"{head}; earlier {tail}.", cited
     parts = []
     for side in d.sides:
-        day = day_of(side.published_at)
-        who = (side.outlet or "an unnamed outlet") + (f" ({day_label(day, year=False)})" if day else "")
-        parts.append(f"{who} says {side.figure}")
-    cited = [numbers[side.passage] for side in d.sides]
+        detail = ", ".join(p for p in (_when(side), side.who) if p)
+        parts.append(f"{side.outlet or 'an unnamed outlet'}{f' ({detail})' if detail else ''} says {side.figure}")
     text = f"{DIFFER} " + "; ".join(f"{p} [{n}]" for p, n in zip(parts[:-1], cited[:-1])) + f"; {parts[-1]}."
     return text, cited
 
@@ -144,12 +434,12 @@ def passages(disagreements: Sequence[Disagreement]) -> list[int]:
     return list(dict.fromkeys(side.passage for d in disagreements for side in d.sides))
 
 
-def surface(answer: Answer, evidence: Evidence, question: str) -> Answer:
-    """Put the disagreements among evidence's passages at the head of answer, one line each, citing
-    both sides (passages not cited yet are added to the sources). Returns answer."""
+def surface(answer: Answer, evidence: Evidence, question: str, cues: Understanding | None = None) -> Answer:
+    """Put the disputes, updates and developing figures among evidence's passages at the head of
+    answer, one line each, citing every side (passages not cited yet are added to the sources)."""
     if answer.abstained or not evidence.hits:
         return answer
-    found = find(question, evidence, answer)
+    found = find(question, evidence, answer, cues)
     if not found:
         return answer
     numbers = {}

@@ -28,6 +28,7 @@ from qa.collapse import Group, collapse, representative
 from qa.errors import ConfigError, EmptyIndexError, StoreError
 from qa.query import Catalogue, Understanding, understand
 from qa.stories import StoryIndex, copied, story_triples
+from qa.versions import agree
 from qa.types import Chunk, Copy, Filters, SearchHit, day_date
 
 if TYPE_CHECKING:
@@ -229,11 +230,18 @@ class HybridRetriever:
                 passages[cid] = story_triples(known[cid].text)
             return passages[cid]
 
+        versions: set[frozenset[str]] = set()  # pairs of articles whose passages are versions, not copies
+
         def same(cid: str, other: str) -> bool:
-            """Does chunk cid repeat the other chunk (`qa.stories.copied`)?"""
+            """Does chunk cid repeat the other chunk (`qa.stories.copied`) and say the same (`qa.versions`)?"""
             if cid not in known or other not in known:
                 return False
-            return copied(passage(cid), passage(other), triples.get(article_of(other)))
+            if not copied(passage(cid), passage(other), triples.get(article_of(other))):
+                return False
+            if agree(known[cid].text, known[other].text):
+                return True
+            versions.add(frozenset((article_of(cid), article_of(other))))
+            return False
 
         while True:
             groups = collapse(ranked, k, self.per_article, article_of=article_of, story_of=story.get, same=same,
@@ -242,22 +250,24 @@ class HybridRetriever:
             self._read(known, missing)
             gone = {cid for cid in missing if cid not in known}  # a lexical index lagging the store
             if not gone:
-                return self._hits(groups, fused, known, named)
+                return self._hits(groups, fused, known, named, versions)
             ranked = [cid for cid in ranked if cid not in gone]
 
     def _read(self, known: dict[str, Chunk], ids: list[str]) -> None:
         known.update((c.id, c) for c in self.store.get([cid for cid in ids if cid not in known]))
 
     def _hits(self, groups: list[Group], fused: dict[str, float], known: dict[str, Chunk],
-              named: set[str]) -> list[SearchHit]:
-        """One SearchHit per group: cited by its representative copy, listing the story's other copies."""
+              named: set[str], versions: set[frozenset[str]] = frozenset()) -> list[SearchHit]:
+        """One SearchHit per group: cited by its representative copy, listing the story's other copies
+        except the versions of this passage (another figure, name or negation: they don't carry it)."""
         members = self.stories.members({g.story for g in groups}) if self.stories is not None else {}
         hits = []
         for rank, group in enumerate(groups, 1):
             copies = members.get(group.story, [])
             lead = representative(group, known.__getitem__, copies[0].article_id if copies else None, named)
             chunk = known[lead]
-            others = tuple(c for c in copies if c.article_id != chunk.article_id)
+            others = tuple(c for c in copies if c.article_id != chunk.article_id
+                           and frozenset((c.article_id, chunk.article_id)) not in versions)
             hits.append(SearchHit(rank, fused[group.ids[0]], chunk, others))
         return hits
 

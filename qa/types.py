@@ -209,14 +209,18 @@ class Side:
     figure: str
     quote: str
     n: int = 0
+    who: str = ""  # whom the sentence attributes its claim to: "the union", "Acme Corp"
 
 
 @dataclass
 class Disagreement:
-    """Passages of different outlets or stories that give different figures for one thing (`qa.disagree`)."""
+    """Reports that give different figures or outcomes for one thing (`qa.disagree`): a dispute
+    ("differ": sides oldest first), an update of one outlet's figure or a developing figure ("update",
+    "develop": sides newest first)."""
 
-    thing: str  # what is counted: "worker", "dead", "%"
+    thing: str  # what is counted: "worker", "people", "%", "outcome"
     sides: list[Side] = field(default_factory=list)
+    kind: str = "differ"
 
 
 @dataclass

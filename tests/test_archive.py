@@ -86,8 +86,8 @@ def test_the_latest_leads_with_the_newest_report(archive):
 def test_outlets_that_disagree_are_shown_and_never_merged(archive):
     answer = archive.answer("How many workers took part in the Harbour City strike?")
     first = answer.text.split("\n\n")[0]
-    assert first.startswith("Sources differ: Harbour Herald (20 Mar) says 1,200 workers [")
-    assert "; Metro Daily (21 Mar) says 1,500 workers. [" in first
+    assert first.startswith("Sources differ: Harbour Herald (20 Mar, the union) says 1,200 workers [")
+    assert "; Metro Daily (21 Mar, the Harbour Dockers Union) says 1,500 workers. [" in first
     [d] = answer.disagreements
     cited = {c.n: c for c in answer.citations}
     assert [(cited[s.n].outlet, s.figure) for s in d.sides] == [("Harbour Herald", "1,200 workers"),
@@ -97,7 +97,9 @@ def test_outlets_that_disagree_are_shown_and_never_merged(archive):
 
 def test_reports_weeks_apart_are_a_developing_story_not_a_disagreement(archive):
     answer = archive.answer("How many measles cases did Northfield county confirm?")
-    assert not answer.disagreements and "Sources differ" not in answer.text
+    assert [d.kind for d in answer.disagreements] == ["develop"] and "Sources differ" not in answer.text
+    # the newest report's figure leads, the earlier one follows with its date, each cited
+    assert answer.text.startswith("23 (Valley Health News, 1 Mar) [") and "earlier 14 cases (Valley Health News, 16 Feb)" in answer.text
 
 
 def test_the_syndicated_story_is_cited_once_with_also_carried_by(tmp_path, monkeypatch):
@@ -121,7 +123,7 @@ def test_the_syndicated_story_is_cited_once_with_also_carried_by(tmp_path, monke
         ("Metro Daily", "2024-03-12", "https://metrodaily.example/business/harbour-city-ships-pile-up")]
 
     differ = runner.invoke(cli, ["ask", "How many workers took part in the Harbour City strike?"]).output
-    assert differ.startswith("Sources differ: Harbour Herald (20 Mar) says 1,200 workers [")
+    assert differ.startswith("Sources differ: Harbour Herald (20 Mar, the union) says 1,200 workers [")
 
     timeline = runner.invoke(cli, ["timeline", "Harbour City dock strike", "--k", "5"]).output
     days = [line[:14].strip() for line in timeline.splitlines() if line[:2].strip() and line[0].isdigit()]

@@ -31,7 +31,6 @@ from qa.eval.metrics import (
     reciprocal_rank,
     token_f1,
 )
-from qa.disagree import DIFFER
 from qa.eval.sets import EvalQuestion
 from qa.text import strip_markers
 from qa.types import Answer, Filters, elapsed_ms
@@ -155,17 +154,18 @@ def _news(q, answer, passages, k, metrics, reasons) -> None:
     """Disagreements shown (and not imagined), and stories told in date order."""
     if answer.abstained:
         return
+    disputes = [d for d in answer.disagreements if d.kind == "differ"]  # not updates or developing figures
     if q.differ:
-        metrics["differ_shown"] = float(bool(answer.disagreements))
-        if not answer.disagreements:
+        metrics["differ_shown"] = float(bool(disputes))
+        if not disputes:
             reasons.append("the articles disagree, but the answer does not say so")
     else:
-        metrics["differ_flagged"] = float(bool(answer.disagreements))
+        metrics["differ_flagged"] = float(bool(disputes))
     timeline, latest = answer.understood.get("timeline"), answer.understood.get("dated")
     if latest:
         days = {c.n: c.published_at[:10] for c in answer.citations}
-        cited = [next((days[n] for n in s.citations if days.get(n)), "") for s in answer.sentences
-                 if not s.text.startswith(DIFFER)]
+        told = answer.sentences[len(answer.disagreements):]  # after the lines of `qa.disagree`
+        cited = [next((days[n] for n in s.citations if days.get(n)), "") for s in told]
         metrics["date_order"] = date_ordered(cited, newest_first=bool(latest and not timeline))
         if metrics["date_order"] == 0.0:
             reasons.append("the story is not told in date order" if timeline else "the newest report does not lead")

@@ -187,6 +187,6 @@ def test_llm_mode_is_asked_about_disagreement_and_the_reader_is_told(archive_set
     answer = llm.answer("How many workers took part in the Harbour City strike?")
     system = openai_stub.requests[-1]["messages"][0]["content"]
     assert "sources differ" in system and "never merge or average" in system
-    assert answer.text.startswith("Sources differ: Harbour Herald (20 Mar) says 1,200 workers [")
+    assert answer.text.startswith("Sources differ: Harbour Herald (20 Mar, the union) says 1,200 workers [")
     merged = next(s for s in answer.sentences if "1,350" in s.text)
     assert not merged.supported

@@ -159,8 +159,8 @@ def test_sources_that_differ_and_a_syndicated_story_in_slack(make_bot, archive_s
     bot.event(mention(slack, "How many workers took part in the Harbour City strike?"))
     [answer] = final_answer(slack, "C0NEWS")
     body = texts(answer)
-    assert "Sources differ: Harbour Herald (20 Mar) says 1,200 workers [" in body
-    assert "Metro Daily (21 Mar) says 1,500 workers. [" in body
+    assert "Sources differ: Harbour Herald (20 Mar, the union) says 1,200 workers [" in body
+    assert "Metro Daily (21 Mar, the Harbour Dockers Union) says 1,500 workers. [" in body
     assert {" · Harbour Herald" in line or " · Metro Daily" in line for line in sources(answer)} == {True}
 
     bot.event(mention(slack, "How many container ships were waiting offshore in the second week of the strike?",

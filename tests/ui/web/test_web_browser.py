@@ -148,7 +148,7 @@ def test_sources_that_differ_side_by_side_and_the_timeline_view(archive_server, 
     page.goto(url)
     ask(page, "How many workers took part in the Harbour City strike?")
     answer = page.locator("#nq-chat [data-testid='bot']").last
-    assert "Sources differ: Harbour Herald (20 Mar) says 1,200 workers" in answer.inner_text()
+    assert "Sources differ: Harbour Herald (20 Mar, the union) says 1,200 workers" in answer.inner_text()
     sides = page.locator("#nq-sources .nq-differ .nq-side")
     assert sides.count() == 2
     left, right = sides.nth(0).bounding_box(), sides.nth(1).bounding_box()

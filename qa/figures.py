@@ -1,0 +1,225 @@
+"""Figures as news writes them: one reader for every check that compares numbers.
+
+`figures(text)` reads each `Figure(value, unit, thing, span)`: "1,200 workers", "twelve people",
+"$2.7 billion", "4 parts per trillion", "15%", "7 percent raise", "2,000-plus", "10 to 12 days",
+"at least 40", "more than 3 million". Contradiction (`qa.contradict`), disagreement and developing
+figures (`qa.disagree`), abstention and answer-kind picking (`qa.extractive`) and versions
+(`qa.versions`) all read figures here, so they never read two different figures from one phrase.
+
+What is not a figure: years ("in 2021"), days of a date ("March 5", "5 March"), clock times
+("3:15 p.m."), ordinals ("77th"), numbers that name something ("season 11", "No. 5", "Line 4",
+"H.R. 1234") and numbers inside names ("GPT-3.5", "8-ball", "COVID-19", "F-35").
+
+>>> [(f.value, f.unit, f.thing) for f in figures("About 1,200 workers and twelve managers got a 7 percent raise.")]
+[(1200.0, '', 'worker'), (12.0, '', 'manager'), (7.0, '%', 'raise')]
+>>> [(f.value, f.unit, f.bound) for f in figures("a $2.7 billion deal for 2,000-plus homes")]
+[(2700000000.0, 'USD', ''), (2000.0, '', 'plus')]
+>>> [f.text for f in figures("The death toll rose to 15 on March 5, 2024, up from 12.")]
+['15', '12']
+>>> [(f.thing, f.text) for f in figures("A raise of 7% for 30 days")]
+[('raise', '7%'), ('', '30 days')]
+>>> figures("GPT-3.5 and COVID-19 in season 11 of the 2021 show at 3:15 p.m. on 5 March")
+[]
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from qa.dates import MONTH_PATTERN, YEAR_PATTERN
+
+_SMALL = {w: n for n, w in enumerate("zero one two three four five six seven eight nine ten eleven twelve thirteen "
+                                     "fourteen fifteen sixteen seventeen eighteen nineteen".split())}
+_TENS = {w: 10 * n for n, w in enumerate("_ _ twenty thirty forty fifty sixty seventy eighty ninety".split()) if n > 1}
+_SCALES = {"hundred": 1e2, "thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12,
+           "mln": 1e6, "bln": 1e9, "bn": 1e9, "m": 1e6, "k": 1e3}
+_CURRENCIES = {"$": "USD", "us$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY", "dollars": "USD", "dollar": "USD",
+               "euros": "EUR", "euro": "EUR", "pounds": "GBP", "yen": "JPY", "usd": "USD", "eur": "EUR", "gbp": "GBP"}
+DURATIONS = ("second", "minute", "hour", "day", "week", "month", "year", "decade")
+_WORD_NUMBER = (rf"(?:(?:{'|'.join(_TENS)})(?:[-\s](?:{'|'.join(w for w in _SMALL if w != 'zero')}))?"
+                rf"|{'|'.join(_SMALL)})")
+_DIGITS = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+_NUMBER = (rf"(?P<cur>US\$|[$€£¥])?\s?(?P<num>{_DIGITS}|(?i:{_WORD_NUMBER}))"
+           rf"(?:[\s-](?P<scale>(?i:hundred|thousand|million|billion|trillion|mln|bln|bn))\b|(?P<short>[mbk]n?)\b)?"
+           rf"(?P<plus>-plus\b|\+)?")
+_RANGE = rf"(?:\s*(?:-|–|to|and)\s*(?P<high>{_DIGITS}))?"
+_UNIT = (r"(?:[\s-]*(?P<unit>%|(?i:percent(?:age points?)?|per\s?cent|parts\s+per\s+(?:million|billion|trillion)|"
+         r"ppm|ppb|ppt|dollars?|euros?|pounds|yen|usd|eur|gbp)\b))?")
+_FIGURE = re.compile(rf"(?<![\w.,$€£¥-]){_NUMBER}{_RANGE}{_UNIT}(?!\w)(?![.,]\d)")
+_BOUNDS = re.compile(r"(?:\b(?P<b>at least|at most|more than|less than|fewer than|over|under|nearly|almost|about|"
+                     r"around|roughly|some|up to|an estimated|approximately|between)\s+)$", re.I)
+_THING = re.compile(r"[\s-]+(?:(?:of|among)\s+(?:the\s+|its\s+|their\s+)?)?(?P<w>[A-Za-z][a-z]+)")
+_HEAD = re.compile(r"\s+([a-z]{3,}s)\b")
+_NOT_THINGS = frozenset("""and or to of in on at the a an by from per than for with as was were is are had has have
+    be been will would said says say that this who which when while after before since until more less each percent
+    times people's year-on-year""".split())
+_PEOPLE = frozenset({"people", "persons", "person", "dead", "deaths", "death", "killed", "victims", "lives"})
+_NAMING = frozenset("season episode no number game round chapter part version page vol volume issue week day stage "
+                    "level grade class article section flight route line bus room gate platform hr h.r s act "
+                    "bill rule model series phase pier terminal floor district ward unit".split())
+# Words between a figure and the thing it counts, read backwards: "the death toll rose to 15".
+_LINKS = frozenset("to at of was is now had has reached hit stood stands rose risen climbed jumped fell dropped "
+                   "increased decreased went grew reaching hitting standing from by be been".split())
+_YEAR = re.compile(rf"{YEAR_PATTERN}")
+_DATE_BEFORE = re.compile(rf"(?i:\b{MONTH_PATTERN})\s*$")
+_DATE_AFTER = re.compile(rf"^(?:st|nd|rd|th)?\s+(?:of\s+)?(?i:{MONTH_PATTERN})\b")
+_ORDINAL_AFTER = re.compile(r"^(?:st|nd|rd|th)\b")
+_CLOCK = re.compile(r"^(?::\d\d|\s*(?:a\.m\.|p\.m\.|am\b|pm\b|o'clock))", re.I)
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A number a text gives for something: its value, unit ('%', 'USD', 'ppt', 'day', '' for a count),
+    the thing it counts or measures ('worker', 'raise', 'toll'; '' when unsaid), and where it is."""
+
+    value: float
+    unit: str
+    thing: str
+    span: tuple[int, int]
+    text: str  # as written, number to thing: '1,200 workers', '$2.7 billion', '7 percent raise'
+    bound: str = ""  # 'at least', 'more than', 'about', 'plus', ...
+    high: float | None = None  # the top of a range ('10 to 12 days')
+    counted: bool = True  # thing follows the number ('15 cases'); False when read before it ('the toll rose to 15')
+
+    @property
+    def key(self) -> tuple[str, str]:
+        """What the figure is of: two figures with one key give a number for the same thing."""
+        return self.unit, self.thing
+
+    def same_value(self, other: Figure) -> bool:
+        """Equal values (a range matches a value inside it)."""
+        lo, hi = self.value, self.high if self.high is not None else self.value
+        olo, ohi = other.value, other.high if other.high is not None else other.value
+        return lo <= ohi + 1e-9 * max(1.0, abs(ohi)) and olo <= hi + 1e-9 * max(1.0, abs(hi))
+
+    @property
+    def kind(self) -> str:
+        """'percent', 'money', 'duration', 'measure' or 'count': figures of one kind can be compared."""
+        if self.unit == "%":
+            return "percent"
+        if self.unit in _CURRENCIES.values():
+            return "money"
+        if self.unit in DURATIONS:
+            return "duration"
+        return "measure" if self.unit else "count"
+
+
+def figures(text: str) -> list[Figure]:
+    """Every figure of text, in order (see the module docstring)."""
+    out = []
+    for m in _FIGURE.finditer(text):
+        figure = _read(text, m)
+        if figure is not None:
+            out.append(figure)
+    return out
+
+
+def number_value(token: str) -> float | None:
+    """'1,200' -> 1200.0, 'twenty-five' -> 25.0, '2.7' -> 2.7; None when token is no number."""
+    token = token.lower().replace(",", "")
+    try:
+        return float(token)
+    except ValueError:
+        pass
+    parts = re.split(r"[-\s]+", token)
+    if all(p in _SMALL or p in _TENS for p in parts) and parts:
+        return float(sum(_SMALL.get(p, 0) + _TENS.get(p, 0) for p in parts))
+    return None
+
+
+def _read(text: str, m: re.Match) -> Figure | None:
+    groups = {k: (v or "") for k, v in m.groupdict().items()}
+    number = groups["num"]
+    start, end = m.start("num"), m.end()
+    before, after = text[: m.start()], text[m.end():]
+    if not number or _not_a_figure(number, before, after, groups):
+        return None
+    value = number_value(number)
+    if value is None:
+        return None
+    scale = (groups["scale"] or groups["short"]).lower()
+    if scale:
+        value *= _SCALES.get(scale.rstrip("n") if scale not in _SCALES else scale, 1)
+    high = number_value(groups["high"]) if groups["high"] else None
+    if high is not None and high < value:  # "2-1": a score, not a range
+        return None
+    if high is not None and scale:
+        high *= _SCALES.get(scale, 1)
+    unit = _unit(groups["cur"], groups["unit"])
+    if groups["cur"]:
+        start = m.start("cur")
+    thing, thing_end = _thing_after(text, m.end())
+    counted = True
+    if unit == "" and thing.rstrip("s") in DURATIONS:
+        unit, thing, end = thing.rstrip("s"), "", thing_end
+    elif thing:
+        end = thing_end
+    else:
+        thing = _thing_before(before)
+        counted = False
+    if thing in _PEOPLE:
+        thing = "people"
+    bound = "plus" if groups["plus"] else ""
+    if not bound and (b := _BOUNDS.search(before)):
+        bound = b.group("b").lower()
+    return Figure(value, unit, thing, (start, end), text[start:end].strip(), bound, high, counted)
+
+
+def _not_a_figure(number: str, before: str, after: str, groups: dict) -> bool:
+    """A year, the day of a date, a clock time, an ordinal or a number that names something."""
+    if _ORDINAL_AFTER.match(after) or _CLOCK.match(after) or _DATE_AFTER.match(after):
+        return True
+    if number.isdigit() and _DATE_BEFORE.search(before):
+        return True
+    if (_YEAR.fullmatch(number) and not groups["cur"] and not groups["unit"] and not groups["scale"]
+            and not re.match(r"\s*(?:people|workers|jobs|homes|cases)\b", after)):
+        return True
+    word = before.split()[-1:] or [""]
+    return word[0].lower().strip("(#.") in _NAMING or word[0].endswith("#")
+
+
+def _unit(currency: str, unit: str) -> str:
+    unit = unit.lower()
+    if currency:
+        return _CURRENCIES.get(currency.lower(), "USD")
+    if unit.startswith("percentage"):
+        return "point"
+    if unit == "%" or unit.startswith("per"):
+        return "%"
+    if unit.startswith("parts"):
+        return "pp" + unit.split()[-1][0]
+    return _CURRENCIES.get(unit, unit)
+
+
+def _thing_after(text: str, at: int) -> tuple[str, int]:
+    """The word a figure counts ('1,200 workers' -> 'worker'), and where it ends."""
+    m = _THING.match(text, at)
+    if not m:
+        return "", at
+    word = m.group("w").lower()
+    if word in _NOT_THINGS or word in _SCALES:
+        return "", at
+    head = _HEAD.match(text, m.end())  # "40 container ships": the plural noun heads the phrase
+    if head and not word.endswith("s") and head.group(1) not in _NOT_THINGS:
+        word, m = head.group(1), head
+    singular = word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") else word
+    return singular, m.end()
+
+
+def _thing_before(before: str) -> str:
+    """The thing a bare figure is of, named before it: 'the toll rose to 15' -> 'toll'."""
+    words = re.findall(r"[A-Za-z]+", before[-60:])
+    for word in reversed(words[-5:]):
+        lower = word.lower()
+        if lower in _LINKS or lower in ("up", "down", "the", "a", "an", "its", "their"):
+            continue
+        if lower in _NOT_THINGS or not word.islower():
+            return ""
+        return lower[:-1] if len(lower) > 3 and lower.endswith("s") and not lower.endswith("ss") else lower
+    return ""
+
+
+def changed(old: Figure, new: Figure) -> bool:
+    """Two figures for the same thing that give different values."""
+    return old.key == new.key and not old.same_value(new)
