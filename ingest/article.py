@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 _TRACKING = re.compile(r"^(utm_.*|fbclid|gclid|mc_cid|mc_eid|ref|cmpid)$", re.I)
@@ -39,6 +39,8 @@ class Article:
     url: str = ""
     published_at: str = ""  # ISO 8601 date or date-time; "" when unknown
     source: str = ""  # the file path or URL it was read from
+    note: str = field(default="", repr=False, compare=False)  # how it was read, when that needed care
+    #                                                           (front matter that is not YAML)
 
     @property
     def id(self) -> str:

@@ -97,28 +97,54 @@ def parse_text(doc: Document) -> Article:
     >>> parse_text(Document("a.txt", "Title: Talks\\nDate: 2018-11-02\\n\\nPutin said.", "text")).title
     'Talks'
     """
-    meta, body = _front_matter(doc.text.replace("\r\n", "\n"))
-    if not meta:
+    meta, body, note = _front_matter(doc.text.replace("\r\n", "\n"))
+    if not meta and not note:
         meta, body = _header_lines(body)
     if doc.kind == "markdown" and "title" not in meta:
         match = _MD_TITLE.match(body)
         if match:
             meta["title"], body = match.group(1), body[match.end():]
-    return Article(text=body, source=doc.source, **meta)
+    return Article(text=body, source=doc.source, note=note, **meta)
 
 
-def _front_matter(text: str) -> tuple[dict[str, str], str]:
-    """('---\\ntitle: Talks\\n---\\nBody', ...) -> ({'title': 'Talks'}, 'Body'); invalid YAML is left as text."""
+def _front_matter(text: str) -> tuple[dict[str, str], str, str]:
+    """(metadata, body, note) of text with a '---' front matter block (({}, text, '') without one).
+
+    YAML that does not parse ("title: Bus crash: toll rises to 15" holds two colons) is read as plain
+    'key: value' lines, each split at its first colon, and the note says so. The block never becomes
+    article text.
+
+    >>> _front_matter("---\\ntitle: Talks\\n---\\nBody")
+    ({'title': 'Talks'}, 'Body', '')
+    >>> meta, body, note = _front_matter("---\\ntitle: Bus crash: toll rises to 15\\ndate: 2024-05-02\\n---\\nBody")
+    >>> meta["title"], meta["published_at"], body, note.split(":")[0]
+    ('Bus crash: toll rises to 15', '2024-05-02', 'Body', 'front matter is not valid YAML (line 2)')
+    """
     match = _FRONT_MATTER.match(text)
     if not match:
-        return {}, text
+        return {}, text, ""
+    body = text[match.end():]
     try:
         data = yaml.safe_load(match.group(1))
-    except yaml.YAMLError:
-        return {}, text
+    except yaml.YAMLError as err:
+        line = getattr(getattr(err, "problem_mark", None), "line", None)
+        where = f" (line {line + 2})" if line is not None else ""
+        return read_metadata(_plain_lines(match.group(1))), body, (
+            f"front matter is not valid YAML{where}: read as plain 'key: value' lines")
     if not isinstance(data, dict):
-        return {}, text
-    return read_metadata(data), text[match.end():]
+        return read_metadata(_plain_lines(match.group(1))), body, (
+            "front matter is not a YAML mapping: read as plain 'key: value' lines")
+    return read_metadata(data), body, ""
+
+
+def _plain_lines(block: str) -> dict[str, str]:
+    """'key: value' lines, split at the first colon; quotes around a value are dropped."""
+    record = {}
+    for line in block.split("\n"):
+        key, colon, value = line.partition(":")
+        if colon and key.strip() and not key.startswith((" ", "\t", "-", "#")):
+            record[key.strip()] = value.strip().strip("'\"")
+    return record
 
 
 def _header_lines(text: str) -> tuple[dict[str, str], str]:

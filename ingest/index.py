@@ -42,6 +42,7 @@ class IngestReport:
     addressed_to_ai: int = 0  # articles written this run that hold text addressed to an AI
     copies: int = 0  # articles written this run that are copies of a story already indexed
     skipped: list[Skip] = field(default_factory=list)
+    notes: list[Skip] = field(default_factory=list)  # read, but with care: (source, what was done)
 
     @property
     def ok(self) -> bool:
@@ -51,7 +52,8 @@ class IngestReport:
     def to_dict(self) -> dict:
         return {"added": self.added, "updated": self.updated, "unchanged": self.unchanged,
                 "removed": self.removed, "chunks": self.chunks, "addressed_to_ai": self.addressed_to_ai,
-                "copies": self.copies, "skipped": [s.to_dict() for s in self.skipped]}
+                "copies": self.copies, "skipped": [s.to_dict() for s in self.skipped],
+                "notes": [n.to_dict() for n in self.notes]}
 
 
 def passage_text(chunk: Chunk) -> str:
@@ -122,6 +124,8 @@ class Indexer:
             report.skipped.append(Skip(article.source, f"duplicate of an article already read from {run.seen[aid]}"))
             return
         run.seen[aid] = article.source
+        if article.note:
+            report.notes.append(Skip(article.source, article.note))
         state = run.states.get(aid)
         if state is not None and state.is_complete(article.content_hash):
             report.unchanged += 1

@@ -38,10 +38,11 @@ import numpy as np
 
 from qa.cite import passage_citation
 from qa.contradict import NEGATION, OPPOSITES
+from qa.dates import MONTH_PATTERN
 from qa.evidence import Evidence, PassageSentence
-from qa.figures import Figure, figures
+from qa.figures import Figure, figures, thing_of
 from qa.query import Understanding, answer_kind, asks_timeline
-from qa.text import content_words, name_phrases
+from qa.text import ABBREVIATION, STOPWORDS, content_words, mentions, name_phrases, word_set
 from qa.timeline import day_label, day_of
 from qa.types import Answer, Chunk, Disagreement, Sentence, Side
 from qa.versions import changes
@@ -51,12 +52,13 @@ RELEVANT = 0.15  # a claim's sentence scores this close to the question's best c
 MIN_RELEVANT = 0.45  # and at least this (cosine + 0.3 x overlap, as `qa.extractive.MIN_EVIDENCE`)
 NAMED_RELEVANT = 0.2  # enough for a figure counting the very thing asked about ("1,200 workers" for "how many workers")
 SAME_THING = 0.6  # cosine of two claim sentences about one thing (bench/versions.py)
+SAME_NAMED_THING = 0.5  # ... when both count the thing the question names ("1,200 workers" / "1,500 workers")
 WORD_WEIGHT = 0.3
+OUTCOME_SHARE = 0.5  # share of what a yes/no question asks about ("wage", "agreement", "signed") a sentence must say
 MAX_LINES = 2
 DIFFER = "Sources differ:"  # how a dispute line starts
-_THING_ALIASES = {"toll": "people", "fatality": "people", "victim": "people", "casualty": "people", "life": "people"}
 _KINDS = (  # what a figure question asks for: the kinds of figure that answer it
-    (re.compile(r"\bhow\s+many\b|\bnumber of\b|\b(?:what|which)\s+(?:number|tally|total|toll)\b", re.I), {"count"}),
+    (re.compile(r"\bhow\s+many\b|\bnumber\s+of\b|\b(?:tally|total|toll|count|turnout)\b", re.I), {"count"}),
     (re.compile(r"\bhow\s+long\b", re.I), {"duration"}),
     (re.compile(r"\b(?:percentage|share|proportion|rate)\b", re.I), {"percent", "count"}),
     (re.compile(r"\bhow\s+much\b|\b(?:price|cost|costs|worth|value|pay|salary|fine)\b", re.I),
@@ -65,9 +67,10 @@ _KINDS = (  # what a figure question asks for: the kinds of figure that answer i
 _DENIALS = re.compile(r"\b(?:denied|denies|deny|disputed|disputes|disputing|refuted|rejected|rejects|dismissed|"
                       r"still\s+under\s+way|still\s+underway|yet\s+to|has\s+not|had\s+not|have\s+not|no\s+\w+\s+had|"
                       r"not\s+yet|false|untrue|unfounded)\b", re.I)
-_SAID = re.compile(r"(?:\b(?P<the>[Tt]he\s+[a-z]+(?:\s+[a-z]+)?)|(?P<name>\b[A-Z][\w&.-]*(?:\s+[A-Z][\w&.-]*)*))"
+_SAID = re.compile(r"(?:\b(?P<the>[Tt]he\s+[a-z'’]+(?:\s+[a-z'’]+)?)|(?P<name>\b[A-Z][\w&.-]*(?:\s+[A-Z][\w&.-]*)*))"
                    r",?\s+(?:said|says|told|claimed|insisted|maintained|announced|stated|reported)\b")
-_ACCORDING = re.compile(r"\baccording\s+to\s+(?P<who>(?:the\s+)?[A-Za-z][\w&.-]*(?:\s+[A-Za-z][\w&.-]*){0,2})")
+_CALENDAR = re.compile(rf"(?i:{MONTH_PATTERN}|(?:mon|tues|wednes|thurs|fri|satur|sun)day)")
+_ACCORDING = re.compile(r"\baccording\s+to\s+(?P<who>the\s+[a-z]+(?:\s+[a-z]+)?|(?:the\s+)?[A-Z][\w&.-]*(?:\s+[A-Z][\w&.-]*)*)")
 
 
 @dataclass
@@ -99,8 +102,9 @@ def find(question: str, evidence: Evidence, answer: Answer | None = None, cues: 
         return []
     vector = evidence.embed([question])[0] if vector is None else vector
     claims = _figure_claims(question, evidence, vector, answer) + _outcome_claims(question, evidence, vector)
-    until = _until(cues)
-    claims = [c for c in claims if until is None or (day_of(c.time) or until) <= until]
+    until, names = _until(cues), _names(cues.residual(question) if cues is not None else question)
+    claims = [c for c in claims if (until is None or (day_of(c.time) or until) <= until)
+              and _mentions(c.chunk, names)]
     found = []
     for group in _groups(claims, evidence, _asked_words(question, answer)):
         verdict = _verdict(group)
@@ -128,7 +132,7 @@ def asked_kinds(question: str) -> set[str]:
 
 
 def _figure_claims(question: str, evidence: Evidence, vector: np.ndarray, answer: Answer | None) -> list[Claim]:
-    kinds, words = asked_kinds(question), _asked_words(question, answer)
+    kinds, words = asked_kinds(question), _asked_words(question, answer)  # words: as things, 'workers' -> 'worker'
     if asks_timeline(question) and answer is not None:  # a story's development: the figures its answer gives
         kinds |= {f.kind for s in answer.sentences for f in figures(s.text)}
     score = _scores(evidence, vector, question)
@@ -152,14 +156,14 @@ def _figure_claims(question: str, evidence: Evidence, vector: np.ndarray, answer
 
 def _asked_words(question: str, answer: Answer | None) -> set[str]:
     """The question's content words; for a timeline also the things its answer's figures count."""
-    words = content_words(question)
+    words = {thing_of(w) for w in content_words(question)}
     if asks_timeline(question) and answer is not None:
         words |= {f.thing for s in answer.sentences for f in figures(s.text) if f.counted and f.thing}
     return words
 
 
 def _names_thing(figure: Figure, words: set[str]) -> bool:
-    return bool(figure.thing) and bool({figure.thing, figure.thing + "s", _thing(figure)} & words)
+    return bool(figure.thing) and figure.thing in words
 
 
 def _the_figure(text: str, kinds: set[str], words: set[str]) -> Figure | None:
@@ -211,11 +215,10 @@ def _outcome_claims(question: str, evidence: Evidence, vector: np.ndarray) -> li
     if not asked:
         return []
     usable = [s for s in evidence.sentences if not s.instruction and not s.asks and s.key in score
-              and _stems(s.text) & asked]
-    best = max((score[s.key] for s in usable), default=0.0)
-    floor = max(MIN_RELEVANT, best - RELEVANT)
+              and len(_stems(s.text) & asked) >= OUTCOME_SHARE * len(asked)]
+    # saying most of what is asked makes a sentence relevant: a denial is worded unlike the question
     return [Claim(s, evidence.hits[s.passage - 1].chunk, None, affirms=_affirms(s.text, asked))
-            for s in usable if score[s.key] >= floor]
+            for s in usable if score[s.key] >= MIN_RELEVANT]
 
 
 def _stems(text: str) -> set[str]:
@@ -244,9 +247,36 @@ def _affirms(text: str, asked: set[str]) -> bool:
     return True
 
 
+def _names(question: str) -> list[str]:
+    """The last word of each name the question gives ('the Marlow Valley floods' -> ['valley'])."""
+    out = []
+    for name in name_phrases(question):
+        words = [w for w in word_set(ABBREVIATION.sub(lambda m: m[0].replace(".", ""), name))
+                 if w not in STOPWORDS]
+        last = name.replace(".", "").split()[-1].lower().removesuffix("’s").removesuffix("'s") if name.split() else ""
+        if words and last:
+            out.append(last)
+    return out
+
+
+def _mentions(chunk: Chunk, names: list[str]) -> bool:
+    """A claim is about what the question names only if its passage (or headline) names it too."""
+    if not names:
+        return True
+    text = f"{chunk.title} {chunk.text}"
+    words = word_set(text) | word_set(ABBREVIATION.sub(lambda m: m[0].replace(".", ""), text))
+    return all(mentions(words, name) for name in names)
+
+
+def _sentence_names(text: str) -> set[str]:
+    """The name words of a sentence, days and months left out ("on Wednesday" names nobody)."""
+    words = {w.lower().removesuffix("’s").removesuffix("'s") for n in name_phrases(text) for w in n.split()}
+    return {w for w in words if not _CALENDAR.fullmatch(w)}
+
+
 # --- grouping and verdicts ----------------------------------------------------------------
 def _thing(figure: Figure) -> str:
-    return _THING_ALIASES.get(figure.thing, figure.thing)
+    return figure.thing
 
 
 def _alike(a: Claim, b: Claim, evidence: Evidence, index: dict, words: set[str]) -> bool:
@@ -254,6 +284,8 @@ def _alike(a: Claim, b: Claim, evidence: Evidence, index: dict, words: set[str])
     names, or alike sentences with compatible figures."""
     if (a.figure is None) != (b.figure is None):
         return False
+    if a.figure is None:  # outcomes: both say enough of what is asked (`_outcome_claims`)
+        return True
     if a.figure is not None and b.figure is not None:
         fa, fb = a.figure, b.figure
         if fa.kind != fb.kind or (fa.unit != fb.unit and fa.kind != "count"):
@@ -262,10 +294,15 @@ def _alike(a: Claim, b: Claim, evidence: Evidence, index: dict, words: set[str])
             return False
         if a.edited and b.edited:
             return True
-        if fa.counted and fb.counted and _thing(fa) == _thing(fb) and _names_thing(fa, words):
-            return True
+        mine, theirs = _sentence_names(a.sentence.text), _sentence_names(b.sentence.text)
+        if mine and theirs and not mine & theirs:  # "Soto hit 35" / "Judge hit 13": other subjects
+            return False
     va, vb = evidence.vectors[index[a.sentence.key]], evidence.vectors[index[b.sentence.key]]
-    return float(va @ vb) >= SAME_THING
+    cosine = float(va @ vb)
+    if a.figure is not None and b.figure is not None and a.figure.counted and b.figure.counted \
+            and _thing(a.figure) == _thing(b.figure) and _names_thing(a.figure, words):
+        return cosine >= SAME_NAMED_THING
+    return cosine >= SAME_THING
 
 
 def _groups(claims: list[Claim], evidence: Evidence, words: set[str]) -> list[list[Claim]]:
@@ -276,8 +313,9 @@ def _groups(claims: list[Claim], evidence: Evidence, words: set[str]) -> list[li
         unique.setdefault((c.sentence.key, c.value), c)
     claims = list(unique.values())
     groups: list[list[Claim]] = []
-    for claim in claims:
-        home = next((g for g in groups if any(_alike(claim, other, evidence, index, words) for other in g)), None)
+    for claim in claims:  # a group holds one claim of a sentence: its other figures are of other things
+        home = next((g for g in groups if all(o.sentence.key != claim.sentence.key for o in g)
+                     and any(_alike(claim, other, evidence, index, words) for other in g)), None)
         if home is None:
             groups.append([claim])
         else:

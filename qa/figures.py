@@ -28,6 +28,7 @@ import re
 from dataclasses import dataclass
 
 from qa.dates import MONTH_PATTERN, YEAR_PATTERN
+from qa.text import STOPWORDS
 
 _SMALL = {w: n for n, w in enumerate("zero one two three four five six seven eight nine ten eleven twelve thirteen "
                                      "fourteen fifteen sixteen seventeen eighteen nineteen".split())}
@@ -44,17 +45,26 @@ _NUMBER = (rf"(?P<cur>US\$|[$€£¥])?\s?(?P<num>{_DIGITS}|(?i:{_WORD_NUMBER}))
            rf"(?:[\s-](?P<scale>(?i:hundred|thousand|million|billion|trillion|mln|bln|bn))\b|(?P<short>[mbk]n?)\b)?"
            rf"(?P<plus>-plus\b|\+)?")
 _RANGE = rf"(?:\s*(?:-|–|to|and)\s*(?P<high>{_DIGITS}))?"
+_MEASURES = {"km": "km", "kilometres": "km", "kilometers": "km", "kilometre": "km", "kilometer": "km",
+             "mi": "mile", "miles": "mile", "mile": "mile", "kg": "kg", "kilograms": "kg", "kilogram": "kg",
+             "tonnes": "tonne", "tonne": "tonne", "tons": "tonne", "ton": "tonne", "metres": "m", "meters": "m",
+             "metre": "m", "meter": "m", "feet": "ft", "ft": "ft", "acres": "acre", "acre": "acre",
+             "hectares": "hectare", "hectare": "hectare", "litres": "litre", "liters": "litre", "gallons": "gallon",
+             "barrels": "barrel", "mph": "mph", "km/h": "km/h"}
 _UNIT = (r"(?:[\s-]*(?P<unit>%|(?i:percent(?:age points?)?|per\s?cent|parts\s+per\s+(?:million|billion|trillion)|"
-         r"ppm|ppb|ppt|dollars?|euros?|pounds|yen|usd|eur|gbp)\b))?")
+         r"ppm|ppb|ppt|dollars?|euros?|pounds|yen|usd|eur|gbp|" + "|".join(sorted(_MEASURES, key=len, reverse=True))
+         + r")(?![\w/])))?")
 _FIGURE = re.compile(rf"(?<![\w.,$€£¥-]){_NUMBER}{_RANGE}{_UNIT}(?!\w)(?![.,]\d)")
 _BOUNDS = re.compile(r"(?:\b(?P<b>at least|at most|more than|less than|fewer than|over|under|nearly|almost|about|"
                      r"around|roughly|some|up to|an estimated|approximately|between)\s+)$", re.I)
-_THING = re.compile(r"[\s-]+(?:(?:of|among)\s+(?:the\s+|its\s+|their\s+)?)?(?P<w>[A-Za-z][a-z]+)")
+_THING = re.compile(r"[\s-]+(?:(?:of|among)\s+(?:the\s+|its\s+|their\s+)?)?(?P<w>[a-z]{2,})\b")
 _HEAD = re.compile(r"\s+([a-z]{3,}s)\b")
 _NOT_THINGS = frozenset("""and or to of in on at the a an by from per than for with as was were is are had has have
     be been will would said says say that this who which when while after before since until more less each percent
     times people's year-on-year""".split())
-_PEOPLE = frozenset({"people", "persons", "person", "dead", "deaths", "death", "killed", "victims", "lives"})
+# Words for the people a toll counts: "12 dead", "a death toll of 12", "12 victims" count one thing.
+_PEOPLE = frozenset("people persons person dead deaths death died killed victims victim lives life toll fatalities "
+                    "fatality casualties casualty".split())
 _NAMING = frozenset("season episode no number game round chapter part version page vol volume issue week day stage "
                     "level grade class article section flight route line bus room gate platform hr h.r s act "
                     "bill rule model series phase pier terminal floor district ward unit".split())
@@ -158,8 +168,7 @@ def _read(text: str, m: re.Match) -> Figure | None:
     else:
         thing = _thing_before(before)
         counted = False
-    if thing in _PEOPLE:
-        thing = "people"
+    thing = thing_of(thing) if thing else ""
     bound = "plus" if groups["plus"] else ""
     if not bound and (b := _BOUNDS.search(before)):
         bound = b.group("b").lower()
@@ -176,7 +185,20 @@ def _not_a_figure(number: str, before: str, after: str, groups: dict) -> bool:
             and not re.match(r"\s*(?:people|workers|jobs|homes|cases)\b", after)):
         return True
     word = before.split()[-1:] or [""]
-    return word[0].lower().strip("(#.") in _NAMING or word[0].endswith("#")
+    if word[0].lower().strip("(#.") in _NAMING or word[0].endswith("#"):
+        return True
+    return _after_a_name(before)
+
+
+def _after_a_name(before: str) -> bool:
+    """A number right after a capitalised word inside a sentence names something: 'Pixel 6', 'Diablo 3'."""
+    m = re.search(r"(^|.)(\s*)([A-Z][\w’'-]*)\s$", before[-40:], re.S)
+    if not m or _BOUNDS.search(before) or _DATE_BEFORE.search(before):
+        return False
+    opener, word = m.group(1), m.group(3)
+    if word.lower() in STOPWORDS or word.lower() in _NOT_THINGS:  # "This 8 discs", "All 17 episodes"
+        return False
+    return bool(opener) and opener not in '.!?:;"“(—–-)' and not word.isupper() or bool(opener and opener.isalnum())
 
 
 def _unit(currency: str, unit: str) -> str:
@@ -189,7 +211,7 @@ def _unit(currency: str, unit: str) -> str:
         return "%"
     if unit.startswith("parts"):
         return "pp" + unit.split()[-1][0]
-    return _CURRENCIES.get(unit, unit)
+    return _CURRENCIES.get(unit, _MEASURES.get(unit, unit))
 
 
 def _thing_after(text: str, at: int) -> tuple[str, int]:
@@ -210,14 +232,60 @@ def _thing_after(text: str, at: int) -> tuple[str, int]:
 def _thing_before(before: str) -> str:
     """The thing a bare figure is of, named before it: 'the toll rose to 15' -> 'toll'."""
     words = re.findall(r"[A-Za-z]+", before[-60:])
+    linked = False  # a noun counts only through a link word: "the toll rose to 15", not "has won 22"
     for word in reversed(words[-5:]):
         lower = word.lower()
         if lower in _LINKS or lower in ("up", "down", "the", "a", "an", "its", "their"):
+            linked = linked or lower in _LINKS
             continue
-        if lower in _NOT_THINGS or not word.islower():
+        if lower in _NOT_THINGS or not word.islower() or not linked or lower.endswith("ed"):
             return ""
-        return lower[:-1] if len(lower) > 3 and lower.endswith("s") and not lower.endswith("ss") else lower
+        return thing_of(lower)
     return ""
+
+
+def thing_of(word: str) -> str:
+    """The thing a word names, as figures count it: 'workers' -> 'worker', 'toll' and 'dead' -> 'people'."""
+    word = word.lower()
+    if word in _PEOPLE:
+        return "people"
+    return word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") else word
+
+
+_VAGUE = re.compile(r"\b(?:dozens?|hundreds|thousands|millions|billions|several|a few|half|a handful)\b", re.I)
+_STANDALONE = re.compile(r"(?<![\w.,$€£¥-])(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?![\w]|[.,]\d|-(?!plus\b)[a-z])",
+                         re.I)
+
+
+def gives_quantity(text: str) -> bool:
+    """True when text gives a figure, or a vague quantity ("dozens", "several"): what "how many" wants.
+
+    >>> gives_quantity("Dozens of ships waited."), gives_quantity("In 2021 the port closed.")
+    (True, False)
+    """
+    return bool(figures(text)) or bool(_VAGUE.search(text))
+
+
+def numbers_in(text: str) -> set[float]:
+    """Every number text gives, as values: '12,000' and '12000' are one, 'twelve' is 12, and the
+    numbers in names ('Line 4', 'GPT-3.5') count too."""
+    values = {f.value for f in figures(text)}
+    for token in re.findall(r"\d[\d,.]*\d|\d", text):
+        try:
+            values.add(float(token.replace(",", "")))
+        except ValueError:
+            continue
+    return values
+
+
+def number_terms(question: str) -> list[str]:
+    """The numbers a question gives as terms of their own, as written: '2,000-plus' -> '2,000'; a
+    number inside a name ('GPT-3.5', '8-ball', 'COVID-19') is the name's, not a term.
+
+    >>> number_terms("Did 2,000-plus fans see GPT-3.5, the magic 8-ball and 12 goals in 2018?")
+    ['2,000', '12', '2018']
+    """
+    return [m.group(1) for m in _STANDALONE.finditer(question)]
 
 
 def changed(old: Figure, new: Figure) -> bool:

@@ -40,9 +40,22 @@ def story_paragraphs(text: str) -> list[str]:
     """
     paragraphs = [p.strip() for p in text.split("\n\n") if p.strip()]
     kept = [p for p in paragraphs if not is_furniture(p)] or paragraphs
-    if kept and (m := _DATELINE.match(kept[0])) and _AGENCY_OR_PLACE.match(m.group(0)) and m.end() < len(kept[0]):
-        kept[0] = kept[0][m.end():]
+    if kept:
+        kept[0] = without_dateline(kept[0])
     return kept
+
+
+def without_dateline(text: str) -> str:
+    """text with the wire dateline that opens it cut off ('LONDON, Nov 3 (Reuters) - Talks ended.' ->
+    'Talks ended.'); text itself when it opens with none.
+
+    >>> without_dateline("NAIROBI, Nov 3 (dpa) – Talks ended."), without_dateline("Talks ended - for now.")
+    ('Talks ended.', 'Talks ended - for now.')
+    """
+    m = _DATELINE.match(text)
+    if m and _AGENCY_OR_PLACE.match(m.group(0)) and m.end() < len(text):
+        return text[m.end():]
+    return text
 
 
 def is_furniture(paragraph: str) -> bool:

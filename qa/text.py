@@ -195,6 +195,10 @@ _NAME_WORD = r"(?:[A-Z]\.){2,}|[A-Z]\.(?=\s+[A-Z])|[A-Z][\w’'-]*"
 _NAME = re.compile(rf"(?<=[\s\"“‘(])(?:{_NAME_WORD})(?:\s+(?:{_NAME_WORD}))*|\b[A-Z]{{2,}}\b")
 _PRONOUN_I = re.compile(r"^I(?:['’]\w+)?$")  # "How do I ..." names nobody
 ABBREVIATION = re.compile(r"\b(?:[A-Za-z]\.){2,}")
+# Abbreviations that passages often spell out (lower-case, dots dropped) -> the forms they take.
+ALIASES = {"us": ("united states", "american", "america", "washington"),
+           "uk": ("united kingdom", "britain", "british", "england"),
+           "un": ("united nations",), "eu": ("european union", "europe", "brussels")}
 
 
 def name_phrases(text: str) -> list[str]:

@@ -25,12 +25,13 @@ from __future__ import annotations
 import re
 
 from qa.contradict import NEGATION
-from qa.figures import Figure, figures
-from qa.text import ABBREVIATION, content_words, name_phrases, sentence_spans
+from qa.furniture import without_dateline
+from qa.figures import Figure, figures, numbers_in
+from qa.text import ABBREVIATION, ALIASES, content_words, name_phrases, sentence_spans
 
 ALIGNED = 0.75  # share of the shorter sentence's content words the other holds: one sentence, edited
 MIN_WORDS = 3  # content words a sentence needs to be paired at all
-_DIGITS = re.compile(r"\d[\d,.]*\d|\d")
+_POSSESSIVE = re.compile(r"['’]s?$")
 _HONORIFICS = frozenset("mr mrs ms dr sir the a an".split())
 
 
@@ -84,7 +85,8 @@ def agree(one: str, other: str) -> bool:
 
 def differ(one: str, other: str) -> str:
     """What two edits of one sentence disagree on ('numbers', 'names', 'negation'), or ''."""
-    if _numbers(one) != _numbers(other):
+    one, other = without_dateline(one), without_dateline(other)  # "LONDON, Nov 3 (Reuters) -" is the copy's
+    if numbers_in(one) != numbers_in(other):
         return "numbers"
     mine, theirs = _name_words(one), _name_words(other)
     if mine - theirs and theirs - mine:
@@ -94,17 +96,10 @@ def differ(one: str, other: str) -> str:
     return ""
 
 
-def _numbers(text: str) -> set[float]:
-    """Every number of text, as values: '12,000' and '12000' are one; 'twelve' is 12."""
-    values = {f.value for f in figures(text)}
-    for token in _DIGITS.findall(text):
-        try:
-            values.add(float(token.replace(",", "")))
-        except ValueError:
-            continue
-    return values
-
-
 def _name_words(text: str) -> set[str]:
     plain = ABBREVIATION.sub(lambda m: m[0].replace(".", ""), text)
-    return {w.lower().strip(".’'s") for n in name_phrases(" " + plain) for w in n.split()} - _HONORIFICS
+    words = {_POSSESSIVE.sub("", w.lower()).strip(".") for n in name_phrases(" " + plain) for w in n.split()}
+    words -= _HONORIFICS
+    for short in words & ALIASES.keys():  # "U.S." and "United States" name one country
+        words = (words - {short}) | set(ALIASES[short][0].split())
+    return words

@@ -137,13 +137,15 @@ def test_markdown_front_matter_becomes_metadata():
     assert len(article.text.split("\n\n")) == 2
 
 
-def test_markdown_heading_is_the_title_and_bad_front_matter_stays_text(tmp_path):
+def test_markdown_heading_is_the_title_and_bad_front_matter_is_read_as_plain_lines(tmp_path):
     heading = write(tmp_path / "a.md", "# Havana talks\n\n" + GOOD_TEXT)
-    bad_yaml = write(tmp_path / "b.md", "---\ntitle: [unclosed\n---\n" + GOOD_TEXT)
+    bad_yaml = write(tmp_path / "b.md", "---\ntitle: [unclosed\nsource: TASS\n---\n" + GOOD_TEXT)
     articles, skips = load([heading, bad_yaml])
     assert skips == []
     assert (articles[0].title, articles[0].text) == ("Havana talks", GOOD_TEXT)
-    assert articles[1].title == "" and articles[1].text.endswith(GOOD_TEXT)
+    # the block never becomes article text, and the note says how it was read
+    assert (articles[1].title, articles[1].outlet, articles[1].text) == ("[unclosed", "TASS", GOOD_TEXT)
+    assert "not valid YAML" in articles[1].note and not articles[0].note
 
 
 def test_sidecar_overrides_file_metadata_and_a_broken_sidecar_is_reported(tmp_path):

@@ -99,6 +99,8 @@ def _print_report(report) -> None:
     if report.addressed_to_ai:
         click.echo(f"{report.addressed_to_ai} article(s) contain text addressed to an AI: it is kept as "
                    "data, never used as an answer (`newsqa stats` lists them)")
+    for note in report.notes:
+        click.echo(f"  note {note.source}: {note.reason}", err=True)
     for skip in report.skipped:
         click.echo(f"  skipped {skip.source}: {skip.reason}", err=True)
 

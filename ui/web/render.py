@@ -136,7 +136,7 @@ def sources_panel(answer: Answer | None, turn: int) -> str:
 
 
 def differ_panel(d: Disagreement, answer: Answer, turn: int) -> str:
-    """Two (or more) passages that give different figures, side by side, each figure marked."""
+    """Two (or more) passages that give different figures or outcomes, side by side, each figure marked."""
     cited = {c.n: c for c in answer.citations}
     sides = []
     for side in d.sides:
@@ -148,8 +148,14 @@ def differ_panel(d: Disagreement, answer: Answer, turn: int) -> str:
                      f'class="nq-num">{side.n}</a> {meta}</div>'
                      f'<div class="nq-side-title">{escape(title_of(c)) if c else ""}</div>'
                      f'<blockquote>{highlight(side.quote, [figure])}</blockquote></div>')
-    return (f'<section class="nq-differ"><h4>⚖ Sources differ</h4>'
+    heading = _DIFFER_HEADINGS.get(d.kind, _DIFFER_HEADINGS["differ"])
+    return (f'<section class="nq-differ nq-{escape(d.kind)}"><h4>{heading}</h4>'
             f'<div class="nq-differ-row">{"".join(sides)}</div></section>')
+
+
+# A dispute is shown oldest first, side by side; an update or a developing figure newest first.
+_DIFFER_HEADINGS = {"differ": "⚖ Sources differ", "update": "✎ Updated since first reported",
+                    "develop": "📈 The figure changed over time"}
 
 
 def timeline_list(answer: Answer, turn: int) -> str:
@@ -185,6 +191,7 @@ def report_markdown(report, name: Callable[[str], str] = str, most: int = MAX_SK
              f"({report.chunks} passages written)."]
     if report.copies:
         lines.append(f"{report.copies} article(s) were copies of stories already indexed.")
+    lines += [f"- note `{_code(name(n.source))}`: {n.reason}" for n in report.notes[:most]]
     lines += [f"- skipped `{_code(name(s.source))}`: {s.reason}" for s in report.skipped[:most]]
     if len(report.skipped) > most:
         lines.append(f"- … and {len(report.skipped) - most} more")
