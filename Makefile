@@ -59,9 +59,12 @@ bench: install-test
 	$(PY) -m bench.retrieval
 	$(PY) -m bench.search_latency
 	$(PY) -m bench.answering
-	$(PY) -m bench.calibration
+	$(PY) -m bench.calibration --pooled
+	$(PY) -m bench.questions
 	$(PY) -m bench.syndication --family tuning heldout unseen
 	$(PY) -m bench.timeline
+	$(PY) -m bench.versions --corpus multihop rgb --family tuning heldout unseen
+	$(PY) -m bench.versions --false-alarms
 	$(PY) -m bench.llm --llama
 
 clean:

@@ -23,7 +23,7 @@ from typing import Any
 
 from langchain_core.runnables import RunnableConfig, RunnableGenerator, RunnableLambda
 
-from qa import disagree, extractive, followup, generate
+from qa import disagree, extractive, followup, generate, whether
 from qa.cite import MarkerStripper, check_citations
 from qa.config import Settings
 from qa.errors import LLMError, NewsqaError
@@ -43,6 +43,8 @@ ECHO_NOTE = ("The language model repeated its instructions instead of answering,
 TRIMMED_NOTE = ("{n} passage(s) were shortened or left out so the prompt fits the model's context "
                 "(NEWSQA_LLM_CONTEXT={context} tokens).")
 MOSTLY_ECHO = 0.5  # a reply more than half prompt echo is no answer
+NO_SIDE_NOTE = "No passage says or denies what the question asks; these are the closest sentences."
+SIDE_K = 3  # passages looked up for a side of a yes/no question the first passages do not say
 
 
 def describe_filters(filters: Filters) -> str:
@@ -208,8 +210,8 @@ class Answerer:
             return self._extractive(run) if run.hits else self._nothing_found(run)
         checked = check_citations(draft, Evidence(run.hits, self.embeddings), auto_cite=True)
         if generate.is_abstention(draft) and not any(s.supported for s in checked.sentences):
-            return Answer(text=checked.text, question=run.standalone, abstained=True,
-                          sentences=checked.sentences, mode="llm")
+            return Answer(text=checked.text, question=run.standalone, abstained=True, sentences=checked.sentences,
+                          mode="llm", refusal={"rule": "the model said so", "terms": []})
         return Answer(text=checked.text, question=run.standalone, sentences=checked.sentences,
                       citations=checked.citations, flagged=checked.flagged, mode="llm")
 
@@ -217,6 +219,11 @@ class Answerer:
         evidence = Evidence(run.hits, self.embeddings)
         vector = self.embeddings.embed_array([run.standalone])[0]
         # Rank by the user's own words ("credit"); the carried subject only steers the vector.
+        if whether.asks_whether(run.question):
+            judged, evidence = self._judge(run, evidence, vector)
+            if judged is not None:
+                return self._whether(run, judged, evidence)
+            run.notes.append(NO_SIDE_NOTE)
         pick = extractive.timeline_picks if run.cues.timeline else extractive.pick_sentences
         picks = pick(run.question, evidence, vector, content_words(run.question), run.cues)
         if run.cues.dated and not run.cues.timeline:  # "the latest": the newest report leads, the rest follow back
@@ -225,11 +232,41 @@ class Answerer:
             missing = extractive.missing_terms(run.question, evidence, run.cues)
             window = None if missing else extractive.unmet_window(run.cues, evidence)
             return Answer(text=extractive.abstention(run.question, missing, window), question=run.standalone,
-                          abstained=True)
+                          abstained=True, refusal=extractive.refusal(missing, window))
         checked = check_citations(extractive.compose(picks), evidence)
         preface = extractive.dateline(picks, evidence) if run.cues.anchored and not run.cues.dated else ""
         return Answer(text=preface + checked.text, question=run.standalone, sentences=checked.sentences,
                       citations=checked.citations, flagged=checked.flagged)
+
+    def _judge(self, run: AnswerRun, evidence: Evidence, vector) -> tuple[whether.Judged | None, Evidence]:
+        """The verdict on a yes/no question, and the evidence it rests on: a side the passages do not
+        say is looked for once more in its own outlet's reports of its own dates (`whether.side_search`)."""
+        judged = whether.judge(run.question, evidence, vector, run.cues, self.embeddings.embed_array)
+        parts = judged.parts if judged is not None else [whether.Reading(t, o) for t, o in
+                                                         whether.split(run.question, run.cues.outlets)]
+        known, extra = {h.chunk.id for h in run.hits}, []
+        for part in (p for p in parts if not p.said):
+            if (search := whether.side_search(part, run.question, run.cues.as_of, run.filters)) is not None:
+                extra += [h for h in self.retriever.search(search[0], k=SIDE_K, filters=search[1])
+                          if h.chunk.id not in known and not known.add(h.chunk.id)]
+        if extra:
+            run.hits = run.hits + extra
+            evidence = Evidence(run.hits, self.embeddings)
+            judged = whether.judge(run.question, evidence, vector, run.cues, self.embeddings.embed_array)
+        disputes = disagree.find(run.standalone, evidence, None, run.cues) if judged is not None else []
+        if judged is not None and judged.shape == "claims" and len(judged.parts) == 1 and any(
+                d.kind == "differ" and d.thing == "outcome" for d in disputes):
+            judged.verdict, judged.lead = "differ", ""  # the dispute line (`_finish`) says who says what
+        return judged, evidence
+
+    def _whether(self, run: AnswerRun, judged: whether.Judged, evidence: Evidence) -> Answer:
+        """A yes/no answer: the verdict line, then each side's sentence, cited."""
+        said = list({p.match.sentence.key: p.match for p in judged.parts if p.said}.values())
+        picks = [extractive.Pick(m.sentence, extractive.score(m)) for m in said]
+        checked = check_citations(extractive.compose(picks), evidence)
+        answer = Answer(text=checked.text, question=run.standalone, sentences=checked.sentences,
+                        citations=checked.citations, flagged=checked.flagged)
+        return whether.surface(answer, judged, evidence)
 
     def _nothing_found(self, run: AnswerRun) -> Answer:
         if run.filters is not None and not run.filters.empty:
@@ -237,7 +274,8 @@ class Answerer:
                     "Widen or remove them.")
         else:
             text = extractive.abstention(run.question)
-        return Answer(text=text, question=run.standalone, abstained=True, mode=self.mode)
+        return Answer(text=text, question=run.standalone, abstained=True, mode=self.mode,
+                      refusal={"rule": "no passage found", "terms": []})
 
     def _finish(self, answer: Answer, run: AnswerRun) -> Answer:
         cues = run.cues
@@ -245,7 +283,14 @@ class Answerer:
         if cues is not None and cues.dated:
             date_sentences(answer)
         if run.hits and not answer.abstained:
-            disagree.surface(answer, Evidence(run.hits, self.embeddings), run.standalone, cues)
+            evidence = Evidence(run.hits, self.embeddings)
+            disagree.surface(answer, evidence, run.standalone, cues)
+            if not answer.verdict and whether.asks_whether(run.question):  # LLM mode: the offline verdict too
+                judged, evidence = self._judge(run, evidence, self.embeddings.embed_array([run.standalone])[0])
+                if judged is not None:
+                    whether.surface(answer, judged, evidence)
+        if answer.abstained and whether.asks_whether(run.question):
+            answer.verdict = "unknown"
         answer.note = " ".join(dict.fromkeys(n for n in [answer.note, *run.notes] if n))
         answer.rewritten_by = run.rewritten_by
         total, retrieve_ms = elapsed_ms(run.started), run.timings.get("retrieve_ms", 0.0)

@@ -275,6 +275,20 @@ def passage_citation(evidence: Evidence, passage: int, n: int, quote: PassageSen
                     supports=quote is not None, story_id=c.story, copies=list(hit.copies))
 
 
+def cite_passages(answer, evidence: Evidence, quotes: dict[int, PassageSentence]) -> dict[int, int]:
+    """{passage: citation number} for each passage of quotes, citing those answer does not cite yet
+    (appended to its sources, quoting the given sentence)."""
+    by_chunk = {c.chunk_id: c.n for c in answer.citations}
+    numbers = {}
+    for passage, quote in quotes.items():
+        chunk_id = evidence.hits[passage - 1].chunk.id
+        if chunk_id not in by_chunk:
+            by_chunk[chunk_id] = len(answer.citations) + 1
+            answer.citations.append(passage_citation(evidence, passage, by_chunk[chunk_id], quote))
+        numbers[passage] = by_chunk[chunk_id]
+    return numbers
+
+
 @dataclass
 class Checked:
     """An answer after checking: text with valid, renumbered markers; sentences; sources; flag."""

@@ -46,7 +46,7 @@ def contradiction(claim: str, source: str, *, same_wording: bool = True) -> str:
     A negation counts only when the two are worded alike otherwise (same_wording): "do not accept
     sanctions" is no contradiction of "oppose sanctions".
     """
-    return (_opposite_words(claim, source) or _different_numbers(claim, source)
+    return (opposite_words(claim, source) or _different_numbers(claim, source)
             or (_negation(claim, source) if same_wording else ""))
 
 
@@ -55,7 +55,7 @@ def _said(text: str, stems: tuple[str, ...]) -> list[str]:
     return [w for w in re.findall(r"[a-z]+", text.lower()) if w.startswith(stems)]
 
 
-def _opposite_words(claim: str, source: str) -> str:
+def opposite_words(claim: str, source: str) -> str:
     for one, other in OPPOSITES:
         for mine, theirs in ((one, other), (other, one)):
             said, answered = _said(claim, mine), _said(source, theirs)

@@ -36,7 +36,7 @@ from datetime import datetime
 
 import numpy as np
 
-from qa.cite import passage_citation
+from qa.cite import cite_passages
 from qa.contradict import NEGATION, OPPOSITES
 from qa.dates import MONTH_PATTERN
 from qa.evidence import Evidence, PassageSentence
@@ -64,7 +64,7 @@ _KINDS = (  # what a figure question asks for: the kinds of figure that answer i
     (re.compile(r"\bhow\s+much\b|\b(?:price|cost|costs|worth|value|pay|salary|fine)\b", re.I),
      {"money", "measure", "percent", "count"}),
 )
-_DENIALS = re.compile(r"\b(?:denied|denies|deny|disputed|disputes|disputing|refuted|rejected|rejects|dismissed|"
+DENIALS = re.compile(r"\b(?:denied|denies|deny|disputed|disputes|disputing|refuted|rejected|rejects|dismissed|"
                       r"still\s+under\s+way|still\s+underway|yet\s+to|has\s+not|had\s+not|have\s+not|no\s+\w+\s+had|"
                       r"not\s+yet|false|untrue|unfounded)\b", re.I)
 _SAID = re.compile(r"(?:\b(?P<the>[Tt]he\s+[a-z'’]+(?:\s+[a-z'’]+)?)|(?P<name>\b[A-Z][\w&.-]*(?:\s+[A-Z][\w&.-]*)*))"
@@ -211,13 +211,13 @@ def _outcome_claims(question: str, evidence: Evidence, vector: np.ndarray) -> li
     if answer_kind(question) != "yes/no":
         return []
     score = _scores(evidence, vector, question)
-    asked = _predicate(question)
+    asked = predicate(question)
     if not asked:
         return []
     usable = [s for s in evidence.sentences if not s.instruction and not s.asks and s.key in score
               and len(_stems(s.text) & asked) >= OUTCOME_SHARE * len(asked)]
     # saying most of what is asked makes a sentence relevant: a denial is worded unlike the question
-    return [Claim(s, evidence.hits[s.passage - 1].chunk, None, affirms=_affirms(s.text, asked))
+    return [Claim(s, evidence.hits[s.passage - 1].chunk, None, affirms=affirms(s.text, asked))
             for s in usable if score[s.key] >= MIN_RELEVANT]
 
 
@@ -225,7 +225,7 @@ def _stems(text: str) -> set[str]:
     return {w[:5] for w in re.findall(r"[a-z]+", text.lower()) if len(w) > 3}
 
 
-def _predicate(question: str) -> set[str]:
+def predicate(question: str) -> set[str]:
     """The stems of what a yes/no question asks happened ('Was a deal signed?' -> {'signe', 'deal'})."""
     names = {w.lower() for n in name_phrases(question) for w in n.split()}
     return {w[:5] for w in re.findall(r"[a-z]+", question.lower()) if len(w) > 3 and w not in names} - _FUNCTION
@@ -235,14 +235,15 @@ _FUNCTION = frozenset({"were", "does", "have", "will", "would", "could", "should
                        "what", "with", "from", "been", "they", "their", "about", "repor", "accor"})
 
 
-def _affirms(text: str, asked: set[str]) -> bool:
+def affirms(text: str, asked: set[str]) -> bool:
     """False when the sentence denies what is asked: negated, disputed, or an opposite outcome."""
-    if NEGATION.search(text) or _DENIALS.search(text):
+    if NEGATION.search(text) or DENIALS.search(text):
         return False
     words = re.findall(r"[a-z]+", text.lower())
     for one, other in OPPOSITES:
         for mine, theirs in ((one, other), (other, one)):
-            if any(a.startswith(mine) for a in asked) and any(w.startswith(theirs) for w in words):
+            stems = tuple(m[:5] for m in mine)  # the question's words are cut to five letters
+            if any(a.startswith(stems) for a in asked) and any(w.startswith(theirs) for w in words):
                 return False
     return True
 
@@ -480,16 +481,9 @@ def surface(answer: Answer, evidence: Evidence, question: str, cues: Understandi
     found = find(question, evidence, answer, cues)
     if not found:
         return answer
-    numbers = {}
-    by_chunk = {c.chunk_id: c.n for c in answer.citations}
     quoted = {(side.passage, side.quote) for d in found for side in d.sides}
-    for passage in passages(found):
-        chunk_id = evidence.hits[passage - 1].chunk.id
-        if chunk_id not in by_chunk:
-            quote = next(s for s in evidence.sentences if s.passage == passage and (s.passage, s.text) in quoted)
-            by_chunk[chunk_id] = len(answer.citations) + 1
-            answer.citations.append(passage_citation(evidence, passage, by_chunk[chunk_id], quote))
-        numbers[passage] = by_chunk[chunk_id]
+    numbers = cite_passages(answer, evidence, {p: next(s for s in evidence.sentences if s.passage == p and
+                                                       (s.passage, s.text) in quoted) for p in passages(found)})
     lines, sentences = [], []
     for d in found:
         text, cited = line(d, numbers)
@@ -497,7 +491,12 @@ def surface(answer: Answer, evidence: Evidence, question: str, cues: Understandi
             side.n = numbers[side.passage]
         lines.append(f"{text} [{cited[-1]}]")
         sentences.append(Sentence(text, cited, supported=True, quote=" / ".join(side.quote for side in d.sides)))
-    answer.text = "\n\n".join([*lines, answer.text])
-    answer.sentences = sentences + answer.sentences
+    if answer.verdict not in ("", "differ") and answer.parts and answer.sentences:  # a yes/no verdict line stays first
+        lead, rest = answer.text.split("\n\n", 1) if "\n\n" in answer.text else (answer.text, "")
+        answer.text = "\n\n".join(p for p in [lead, *lines, rest] if p)
+        answer.sentences = answer.sentences[:1] + sentences + answer.sentences[1:]
+    else:
+        answer.text = "\n\n".join([*lines, answer.text])
+        answer.sentences = sentences + answer.sentences
     answer.disagreements = found
     return answer

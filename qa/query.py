@@ -36,6 +36,19 @@ _TURN = re.compile(r",?\s+(?:while|whereas|compared\s+(?:to|with)|in\s+contrast\
                    r"and\s+then)\s+|;\s+|,\s+and\s+(?=the\b)",
                    re.I)
 PART_WORDS = 20  # questions at least this long are split into their clauses
+# A date modifies the report, not an event, when one of these words is near it ("the article published on
+# 24 Nov", "TechCrunch reported on ...", "news from March 2024") or the question opens with it ("In March
+# 2024, ..."); "founded in late 2015" and "released on November 16th" are events in the story.
+_REPORTING = re.compile(r"\b(?:report\w*|articles?|stor(?:y|ies)|pieces?|coverage|covered|publish\w*|posted|"
+                        r"wr(?:ote|itten|ites)|news|headlines?|columns?|reviews?|interviews?|editions?|"
+                        r"according|said|says|stated|claimed|suggested|noted|press|source|the\s+(?:one|latter|former))\b", re.I)
+_LEADING = re.compile(r"^\W*(?:(?:in|on|during|between|from|since|by|until|before|after|as\s+of|over|throughout|"
+                      r"for)\s+)?(?:the\s+)?$", re.I)
+NEAR_WORDS = 4  # how many words either side of a date phrase are read for _REPORTING
+AUX = r"(?:is|are|was|were|do|does|did|has|have|had|can|could|will|would|should)"
+# A yes/no question: it opens with an auxiliary, or does after an opening clause ("After X reported ..., did ...").
+WHETHER = re.compile(rf"^\s*(?:{AUX}\b|(?:after|between|before|following|since|given|considering|in|on|"
+                     rf"according\s+to|from)\b[^?]*?,\s*{AUX}\b)", re.I)
 _KIND_RULES = (
     ("quantity", re.compile(r"\bhow\s+(?:many|much|long|old|large|big|tall|far|high|often)\b|"
                             r"\b(?:what|which)\s+(?:number|percentage|share|amount|proportion|figure|tally|"
@@ -47,8 +60,7 @@ _KIND_RULES = (
                           r"\bwho\s+(?:is|was|said|told|will|did|has)\b", re.I)),
     ("place", re.compile(r"^\s*where\b|\b(?:which|what)\s+(?:country|city|town|region|state|place|venue|"
                          r"location|stadium)\b", re.I)),
-    ("yes/no", re.compile(r"^\s*(?:is|are|was|were|do|does|did|has|have|had|can|could|will|would|should)\b",
-                          re.I)),
+    ("yes/no", WHETHER),
 )
 
 
@@ -77,8 +89,10 @@ class Understanding:
     """Outlets of the index the question names, as the index spells them."""
     kind: str | None = None
     """The kind of answer asked for: one of KINDS, or None."""
+    events: tuple[Window, ...] = ()
+    """Dates of events in the story ("founded in late 2015"): words to look for, not publication dates."""
     spans: tuple[tuple[int, int], ...] = field(default=(), repr=False)
-    """Where the date and outlet phrases are in text."""
+    """Where the date (publication and event) and outlet phrases are in text."""
     outlet_spans: tuple[tuple[int, int], ...] = field(default=(), repr=False)
     """Where the outlet phrases are in text."""
     parts: tuple[tuple[str, tuple[str, ...]], ...] = field(default=(), repr=False)
@@ -158,27 +172,55 @@ def understand(question: str, *, as_of: date | None = None, catalogue: Catalogue
     """Read dates, "as of", recency, outlets and the answer kind out of question."""
     as_of = as_of or date.today()
     anchor = min(as_of, catalogue.newest) if catalogue.newest else as_of
-    windows = tuple(find_windows(question, as_of, anchor))
+    found = find_windows(question, as_of, anchor)
+    windows = tuple(w for w in found if reported(question, w, catalogue.outlets))
+    events = tuple(w for w in found if w not in windows)
     stated = next((w.until for w in windows if w.as_of and w.until), None)
     outlets, outlet_spans = find_outlets(question, catalogue.outlets)
     return Understanding(
-        text=question, as_of=stated or as_of, windows=windows,
+        text=question, as_of=stated or as_of, windows=windows, events=events,
         recency=bool(_RECENT.search(question)) or stated is not None, timeline=asks_timeline(question),
         outlets=outlets,
-        kind=answer_kind(question), spans=tuple(sorted([(w.start, w.end) for w in windows] + outlet_spans)),
+        kind=answer_kind(question), spans=tuple(sorted([(w.start, w.end) for w in found] + outlet_spans)),
         outlet_spans=tuple(outlet_spans), parts=clauses(question, catalogue.outlets),
     )
 
 
-def clauses(question: str, outlets: tuple[str, ...] = ()) -> tuple[tuple[str, tuple[str, ...]], ...]:
-    """The two or more sides of a long comparison question, each with the outlets it names; ().
+def reported(question: str, window: Window, outlets: tuple[str, ...] = ()) -> bool:
+    """True when a date phrase of question says when a report appeared, not when something happened:
+    "as of D", relative dates ("last week"), a question that opens with it, or a reporting word or an
+    outlet within NEAR_WORDS words before it (or two after), in its clause.
+
+    >>> q = "Which company, founded in late 2015, did The Verge's article on 24 Nov 2023 say was sold?"
+    >>> [(w.label, reported(q, w, ("The Verge",))) for w in find_windows(q, date(2024, 1, 1))]
+    [('2015', False), ('24 Nov 2023', True)]
+    """
+    if window.as_of or not _plain_label(window.label) or _LEADING.match(question[:window.start]):
+        return True
+    before = " ".join(re.split(r"[,;:?(]", question[:window.start])[-1].split()[-NEAR_WORDS:])
+    after = " ".join(re.split(r"[,;:?)]", question[window.end:])[0].split()[:2])
+    if _REPORTING.search(before) or _REPORTING.search(after):
+        return True
+    _, spans = find_outlets(before + " " + question[window.start:window.end] + " " + after, outlets)
+    return bool(spans)
+
+
+def _plain_label(label: str) -> bool:
+    """A calendar date or period ("24 Nov", "late 2015"), not a relative one ("last week", "3 days ago")."""
+    return not re.search(r"\b(?:last|past|this|ago|next|yesterday|today|recent\w*|since|until|between)\b", label, re.I)
+
+
+def clauses(question: str, outlets: tuple[str, ...] = (), min_words: int = PART_WORDS
+            ) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """The two or more sides of a comparison question of min_words or more, each with the outlets it
+    names; ().
 
     >>> q = ("Does the article from Fortune claim that the practices were legal, while the article "
     ...      "from The Verge suggests that Alameda had a negative balance?")
     >>> [(text[:24], names) for text, names in clauses(q, ("Fortune", "The Verge"))]
     [('Does the article from Fo', ('Fortune',)), ('the article from The Ver', ('The Verge',))]
     """
-    if len(question.split()) < PART_WORDS:
+    if len(question.split()) < min_words:
         return ()
     pieces = [p.strip(" ,;?") for p in _TURN.split(question)]
     pieces = [p for p in pieces if len(p.split()) >= 4]

@@ -191,7 +191,7 @@ def mentions(words: set[str], name: str) -> bool:
 
 
 # --- names ---------------------------------------------------------------------------------
-_NAME_WORD = r"(?:[A-Z]\.){2,}|[A-Z]\.(?=\s+[A-Z])|[A-Z][\w’'-]*"
+_NAME_WORD = r"(?:[A-Z]\.){2,}|[A-Z]\.(?=\s+[A-Z])|[A-Z][\w’'-]*(?:\.\d+)*"  # "GPT-3.5" is one word
 _NAME = re.compile(rf"(?<=[\s\"“‘(])(?:{_NAME_WORD})(?:\s+(?:{_NAME_WORD}))*|\b[A-Z]{{2,}}\b")
 _PRONOUN_I = re.compile(r"^I(?:['’]\w+)?$")  # "How do I ..." names nobody
 ABBREVIATION = re.compile(r"\b(?:[A-Za-z]\.){2,}")
@@ -208,6 +208,8 @@ def name_phrases(text: str) -> list[str]:
     ['U.S. Open']
     >>> name_phrases("How do I bake bread like George W. Bush and the UN?")
     ['George W. Bush', 'UN']
+    >>> name_phrases("What did OpenAI's GPT-3.5 Turbo cost?")
+    ["OpenAI's GPT-3.5 Turbo"]
     """
     found = (" ".join(w for w in phrase.split() if not _PRONOUN_I.match(w)) for phrase in _NAME.findall(text))
     return list(dict.fromkeys(p for p in found if p))

@@ -224,6 +224,20 @@ class Disagreement:
 
 
 @dataclass
+class Part:
+    """One side of a yes/no or two-sided question (`qa.whether`): the claim as asked, whether a passage
+    says it (and its opposite), and that passage's citation number, outlet, date and sentence."""
+
+    claim: str
+    said: bool
+    affirms: bool = True
+    n: int = 0
+    outlet: str = ""
+    published_at: str = ""
+    quote: str = ""
+
+
+@dataclass
 class Answer:
     """What `qa.answer` returns to every front end (CLI, web, Slack, eval)."""
 
@@ -239,6 +253,9 @@ class Answer:
     understood: dict = field(default_factory=dict)  # qa.query.Understanding.to_dict(): window, outlets, as_of
     rewritten_by: str = ""  # how a follow-up became standalone: "model", "rule" (its rewrite was refused) or ""
     disagreements: list[Disagreement] = field(default_factory=list)  # shown as "Sources differ: ..." first
+    verdict: str = ""  # a yes/no question's: "yes", "no", "differ", "unknown" (or "before"/"after" for a choice)
+    parts: list[Part] = field(default_factory=list)  # the sides of a yes/no or two-sided question
+    refusal: dict = field(default_factory=dict)  # why it abstained: {"rule": "missing terms", "terms": [...]}
 
     def to_dict(self) -> dict:
         return asdict(self)

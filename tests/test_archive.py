@@ -135,8 +135,10 @@ def test_the_syndicated_story_is_cited_once_with_also_carried_by(tmp_path, monke
 
 
 def test_a_date_no_article_is_from_is_refused_naming_it(archive):
-    answer = archive.answer("How long did the Harbour City dock strike of May 2019 last?")
-    assert answer.abstained and "none of them is from May 2019" in answer.text
+    answer = archive.answer("How long did the Harbour City dock strike of May 2019 last?")  # an event's date
+    assert answer.abstained and "none of them mentions May 2019" in answer.text
+    answer = archive.answer("How long did the Harbour City dock strike last, according to reports published in May 2019?")
+    assert answer.abstained and "none of them is from May 2019" in answer.text  # a report's date
 
 
 def test_the_planted_instruction_in_the_archive_is_never_the_answer(archive):

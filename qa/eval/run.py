@@ -80,6 +80,21 @@ def history_of(q: EvalQuestion) -> list[tuple[str, str]]:
     return [(t.question, t.answer) for t in q.history]
 
 
+def yes_no(answers: Sequence[str]) -> bool:
+    """True when the expected answers are all "yes" or "no" (scored on the verdict, not on any word)."""
+    return bool(answers) and all(a.strip(" .!").lower() in ("yes", "no") for a in answers)
+
+
+def verdict_of(answer: Answer) -> str:
+    """An answer's yes or no: its verdict, else its first word when that is one ("" otherwise): a "no"
+    inside a quoted sentence does not answer a yes/no question."""
+    if answer.verdict in ("yes", "no"):
+        return answer.verdict
+    first = strip_markers(answer.text).split(maxsplit=1)[:1]
+    word = first[0].strip(" ,.:;—-!").lower() if first else ""
+    return word if word in ("yes", "no") else ""
+
+
 def answer_text(answer: Answer) -> str:
     """The answer without its [n] markers: 'Putin said so [1, 2].' -> 'Putin said so.'"""
     return strip_markers(answer.text)
@@ -119,7 +134,8 @@ def _correctness(q, answer, passages, k, metrics, reasons) -> None:
         return
     text = answer_text(answer)
     metrics["exact"] = exact_match(text, q.answers)
-    metrics["contains"] = contains_answer(text, q.answers)
+    metrics["contains"] = contains_answer(verdict_of(answer) or text, q.answers) if yes_no(q.answers) else \
+        contains_answer(text, q.answers)
     metrics["f1"] = token_f1(text, q.answers)
     if not metrics["contains"] and not answer.abstained:
         reasons.append("answer lacks the expected answer: " + " / ".join(q.answers[:3]))
@@ -203,7 +219,7 @@ def _result(q: EvalQuestion, answer: Answer, passages, metrics, reasons, timings
     return {
         "id": q.id, "type": q.type, "question": q.question, "source": q.source,
         "standalone": answer.question, "unanswerable": q.unanswerable,
-        "answer": answer.text, "abstained": answer.abstained, "mode": answer.mode,
+        "answer": answer.text, "abstained": answer.abstained, "mode": answer.mode, "refusal": answer.refusal,
         "citations": [{"n": c.n, "title": c.title, "outlet": c.outlet, "url": c.url,
                        "chunk_id": c.chunk_id, "quote": c.quote, "text": c.text} for c in answer.citations],
         "expected": {"answers": list(q.answers), "assertions": list(q.assertions),

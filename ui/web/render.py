@@ -123,7 +123,7 @@ def sources_panel(answer: Answer | None, turn: int) -> str:
     cards = "".join(source_card(c, turn, supporting_quotes(answer, c.n)) for c in answer.citations)
     understood = understood_line(answer)
     line = f'<p class="nq-understood">{escape(understood)}</p>' if understood else ""
-    differ = "".join(differ_panel(d, answer, turn) for d in answer.disagreements)
+    differ = verdict_panel(answer, turn) + "".join(differ_panel(d, answer, turn) for d in answer.disagreements)
     views = (f'<input type="radio" name="nq-view-t{turn}" id="nq-cards-t{turn}" class="nq-view-cards" checked>'
              f'<label for="nq-cards-t{turn}" class="nq-view-label">Cards</label>'
              f'<input type="radio" name="nq-view-t{turn}" id="nq-timeline-t{turn}" class="nq-view-timeline">'
@@ -151,6 +151,32 @@ def differ_panel(d: Disagreement, answer: Answer, turn: int) -> str:
     heading = _DIFFER_HEADINGS.get(d.kind, _DIFFER_HEADINGS["differ"])
     return (f'<section class="nq-differ nq-{escape(d.kind)}"><h4>{heading}</h4>'
             f'<div class="nq-differ-row">{"".join(sides)}</div></section>')
+
+
+def verdict_panel(answer: Answer, turn: int) -> str:
+    """A yes/no or two-sided question's sides, side by side: each claim as asked, and the sentence (with
+    its outlet and day) that says it, denies it, or "not found"; '' for other questions."""
+    if not answer.verdict or not answer.parts:
+        return ""
+    sides = []
+    for part in answer.parts:
+        if part.said:
+            meta = " · ".join(escape(p) for p in (part.outlet, pretty_date(part.published_at) if part.published_at
+                                                  else "") if p)
+            stance = "says so" if part.affirms else "says otherwise"
+            head = f'<a href="#{anchor(turn, part.n)}" class="nq-num">{part.n}</a> {meta} — {stance}'
+            body = f"<blockquote>{escape(part.quote)}</blockquote>"
+        else:
+            head, body = "not found", "<p>No passage says this.</p>"
+        sides.append(f'<div class="nq-side"><div class="nq-side-head">{head}</div>'
+                     f'<div class="nq-side-title">“{escape(part.claim)}”</div>{body}</div>')
+    heading = _VERDICT_HEADINGS.get(answer.verdict, escape(answer.verdict.capitalize()))
+    return (f'<section class="nq-differ nq-verdict"><h4>{heading}</h4>'
+            f'<div class="nq-differ-row">{"".join(sides)}</div></section>')
+
+
+_VERDICT_HEADINGS = {"yes": "✔ Yes", "no": "✘ No", "differ": "⚖ Sources differ", "unknown": "? The articles don't say",
+                     "before": "⏱ Before", "after": "⏱ After"}
 
 
 # A dispute is shown oldest first, side by side; an update or a developing figure newest first.
