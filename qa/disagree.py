@@ -40,6 +40,7 @@ from qa.cite import cite_passages
 from qa.contradict import NEGATION, OPPOSITES
 from qa.dates import MONTH_PATTERN
 from qa.evidence import Evidence, PassageSentence
+from qa.extractive import score
 from qa.figures import Figure, figures, thing_of
 from qa.query import Understanding, answer_kind, asks_timeline
 from qa.text import ABBREVIATION, STOPWORDS, content_words, mentions, name_phrases, word_set
@@ -53,7 +54,6 @@ MIN_RELEVANT = 0.45  # and at least this (cosine + 0.3 x overlap, as `qa.extract
 NAMED_RELEVANT = 0.2  # enough for a figure counting the very thing asked about ("1,200 workers" for "how many workers")
 SAME_THING = 0.6  # cosine of two claim sentences about one thing (bench/versions.py)
 SAME_NAMED_THING = 0.5  # ... when both count the thing the question names ("1,200 workers" / "1,500 workers")
-WORD_WEIGHT = 0.3
 OUTCOME_SHARE = 0.5  # share of what a yes/no question asks about ("wage", "agreement", "signed") a sentence must say
 MAX_LINES = 2
 DIFFER = "Sources differ:"  # how a dispute line starts
@@ -116,7 +116,7 @@ def find(question: str, evidence: Evidence, answer: Answer | None = None, cues: 
 # --- claims -------------------------------------------------------------------------------
 def _scores(evidence: Evidence, vector: np.ndarray, question: str) -> dict[tuple[str, int], float]:
     words = content_words(question)
-    return {m.sentence.key: m.cosine + WORD_WEIGHT * m.overlap for m in evidence.matches(vector, words)}
+    return {m.sentence.key: score(m) for m in evidence.matches(vector, words)}
 
 
 def asked_kinds(question: str) -> set[str]:

@@ -38,19 +38,17 @@ from qa.contradict import opposite_words, contradiction
 from qa.dates import find_windows
 from qa.disagree import DENIALS
 from qa.evidence import Evidence, Match
-from qa.extractive import coverage
+from qa.extractive import coverage, score
 from qa.figures import figures
 from qa.query import AUX, WHETHER as _WHETHER, Understanding, clauses, find_outlets
 from qa.text import content_words, name_phrases
 from qa.timeline import day_label, day_of
 from qa.types import Answer, Filters, Part, Sentence
 
-SIDE_MIN = 0.45  # a side is said by a sentence scoring this (cosine + 0.3 x overlap; bench/questions.py),
+SIDE_MIN = 0.45  # a side is said by a sentence scoring this (`qa.extractive.score`; bench/questions.py),
 #                  plus what the question's missing names cost (`qa.extractive.Coverage.names_penalty`)
 #                  ... and holds at least one word of what the side says of what it names (`_said_words`)
 REPORT_MIN = 0.15  # ... or this, for a side that names its report by outlet and date (its sentence only relates)
-WORD_WEIGHT = 0.3
-VERDICTS = ("yes", "no", "differ", "unknown")
 _ORDER = re.compile(r"\b(?:before|after|earlier\s+than|later\s+than|prior\s+to)\b", re.I)
 _EITHER = re.compile(r"\bbefore\s+or\s+after\b|\bafter\s+or\s+before\b", re.I)
 # "before The Verge reported", "after the TechCrunch article": one report's time against another's
@@ -201,9 +199,9 @@ def _part(query: str, text: str, outlets: tuple[str, ...], evidence: Evidence, v
         needed = min(needed, REPORT_MIN)
     said = _said_words(text)
     usable = [m for m in evidence.matches(vector, content_words(query))
-              if m.sentence.passage in own and not m.sentence.instruction and _score(m) >= needed
-              and (needed <= REPORT_MIN or _share(said, m.sentence.text) > 0)]
-    best = max(usable, key=lambda m: (m.sentence.passage not in used, _score(m)), default=None)
+              if m.sentence.passage in own and not m.sentence.instruction and score(m) >= needed
+              and (needed <= REPORT_MIN or _says_any(said, m.sentence.text))]
+    best = max(usable, key=lambda m: (m.sentence.passage not in used, score(m)), default=None)
     part = Reading(text, outlets)
     if best is not None:
         part.match, part.affirms = best, _denies(text, text) == _denies(best.sentence.text, text)
@@ -217,8 +215,9 @@ def _said_words(claim: str) -> set[str]:
     return {w[:5] for w in content_words(claim) if w not in names and w not in _REPORT_WORDS and not w[0].isdigit()}
 
 
-def _share(stems: set[str], text: str) -> float:
-    return len(stems & {w[:5] for w in content_words(text)}) / len(stems) if stems else 1.0
+def _says_any(stems: set[str], text: str) -> bool:
+    """text holds one of stems (or there are none to hold)."""
+    return not stems or bool(stems & {w[:5] for w in content_words(text)})
 
 
 def _denies(text: str, claim: str) -> bool:
@@ -242,10 +241,6 @@ def _denies(text: str, claim: str) -> bool:
 _NEGATING = re.compile(r"not|no|never|neither|nor|none|cannot|lacks?|lacking|\w+n['’]t", re.I)
 
 
-def _score(m: Match) -> float:
-    return m.cosine + WORD_WEIGHT * m.overlap
-
-
 def _claims(question: str, parts: list[Reading], evidence: Evidence) -> str:
     if any(p.said and not p.affirms for p in parts):
         return "no"
@@ -264,16 +259,19 @@ def _differ(parts: list[Reading]) -> bool:
     return any(key in mine and mine[key] != f.value for f in figures(other) for key in [(f.kind, f.unit)])
 
 
-def _same(question: str, parts: list[Reading], evidence: Evidence) -> str:
+def _compared(question: str, parts: list[Reading], evidence: Evidence, asks_change: bool) -> str:
+    """"same" / "change" questions: whether the sides' sentences differ, as the question asks it."""
     if sum(p.said for p in parts) < min(2, len(parts)):
         return "unknown"
-    return "no" if _differ(parts) else "yes"
+    return "yes" if _differ(parts) == asks_change else "no"
+
+
+def _same(question: str, parts: list[Reading], evidence: Evidence) -> str:
+    return _compared(question, parts, evidence, asks_change=False)
 
 
 def _change(question: str, parts: list[Reading], evidence: Evidence) -> str:
-    if sum(p.said for p in parts) < min(2, len(parts)):
-        return "unknown"
-    return "yes" if _differ(parts) else "no"
+    return _compared(question, parts, evidence, asks_change=True)
 
 
 def _order(question: str, parts: list[Reading], evidence: Evidence) -> str:
