@@ -26,10 +26,10 @@ ARTICLES = [
     article("Fortuna Toys said its talking Magic Eight Ball sold out within a week of going on sale in Pellham. "
             "The company plans a second production run in the autumn.", "Fortuna toy sells out", "Pellham Times",
             "2024-02-20", "eightball"),
-    article("Lumen Labs said its support assistant now runs on GPT-3.5 from OpenAI, which halved the time customers wait "
+    article("Lumen Labs said its support assistant now runs on OpenAI's GPT 3.5 Turbo, which halved the time customers wait "
             "for a reply. The firm had used a smaller in-house model before.", "Lumen Labs switches model",
             "Tech Ledger", "2024-03-05", "lumen"),
-    article("Brightwater, a battery start-up founded in late 2015, has been bought by Kestrel Motors for 90 "
+    article("Brightwater, a battery start-up from Graz, has been bought by Kestrel Motors for 90 "
             "million euros, the carmaker said on Monday.", "Kestrel buys Brightwater", "Motor Wire",
             "2024-03-04", "brightwater"),
     article("Pixelwave will release its Aurora headset on November 16th, the company told investors on Tuesday. "
@@ -71,7 +71,8 @@ def asked(tmp_path_factory, embeddings):
     ("What did the 2,000-plus volunteers of the Brackton river clean-up pull from the banks?", "40 tonnes"),
     ("How quickly did the Fortuna Toys magic 8-ball sell out in Pellham?", "within a week"),
     ("What did the switch to OpenAI's GPT-3.5 do for the Lumen Labs support assistant?", "halved"),
-    ("Which carmaker bought Brightwater, the battery start-up founded in late 2015?", "Kestrel Motors"),
+    ("Which carmaker paid 90 million euros for Brightwater, the Graz battery start-up founded in late 2015?",
+     "Kestrel Motors"),
     ("What will Pixelwave release on November 16th?", "Aurora headset"),
     ("What rule on drinking water did the United States adopt, according to the EPA?", "PFAS"),
 ])
