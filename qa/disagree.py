@@ -298,12 +298,20 @@ def _alike(a: Claim, b: Claim, evidence: Evidence, index: dict, words: set[str])
         mine, theirs = _sentence_names(a.sentence.text), _sentence_names(b.sentence.text)
         if mine and theirs and not mine & theirs:  # "Soto hit 35" / "Judge hit 13": other subjects
             return False
+        if _other_things(a) and _other_things(b) and not _other_things(a) & _other_things(b):
+            return False  # "22 runs through 602 appearances" / "23 runs, 36 doubles": other stat lines
     va, vb = evidence.vectors[index[a.sentence.key]], evidence.vectors[index[b.sentence.key]]
     cosine = float(va @ vb)
     if a.figure is not None and b.figure is not None and a.figure.counted and b.figure.counted \
             and _thing(a.figure) == _thing(b.figure) and _names_thing(a.figure, words):
         return cosine >= SAME_NAMED_THING
     return cosine >= SAME_THING
+
+
+def _other_things(claim: Claim) -> set[str]:
+    """What the sentence's other figures count or measure: a claim's context ("15 dead and 40 injured",
+    "12 wins over 64 days")."""
+    return {f.thing or f.unit for f in figures(claim.sentence.text) if (f.thing or f.unit) and f.span != claim.figure.span}
 
 
 def _groups(claims: list[Claim], evidence: Evidence, words: set[str]) -> list[list[Claim]]:

@@ -46,6 +46,16 @@ ARTICLES = [
     article("At least 17 people have now died in the Marlow Valley floods, the regional governor said on Monday. "
             "The river began to fall over the weekend.", "Marlow Valley toll climbs", "Marlow Star",
             "2024-04-08", "https://star.example/floods-2"),
+    # a season tally corrected twice, and a team-mate's stat line with the same counted thing
+    article("She ended the season with 12 stage wins over 64 race days, the best record of any rider in the "
+            "Corvale team.", "Corvale rider's record season", "Pedal Post", "2024-10-01",
+            "https://pedalpost.example/season"),
+    article("She ended the season with 14 stage wins over 64 race days, the best record of any rider in the "
+            "Corvale team.", "Corvale rider's record season", "Wheel Weekly", "2024-10-03",
+            "https://wheelweekly.example/season"),
+    article("Her team-mate Ines Varga took 19 stage wins, 7 podiums and 3 jerseys for Corvale in 2022 before "
+            "a knee injury.", "Varga looks back", "Pedal Post", "2024-10-20",
+            "https://pedalpost.example/varga"),
     # a pay dispute: the two sides' figures, and whether a deal was signed, on the same days
     article("The nurses' union said members at Northgate hospital would receive a 9 percent raise under the "
             "new contract. Union leaders called it the best settlement in a decade.", "Northgate nurses win raise",
@@ -108,6 +118,14 @@ def test_a_developing_toll_leads_with_the_newest_figure_and_shows_the_progressio
     [d] = answer.disagreements
     cited = {c.n: c for c in answer.citations}
     assert [cited[s.n].published_at[:10] for s in d.sides] == ["2024-04-08", "2024-04-05", "2024-04-03"]
+
+
+def test_a_figure_in_another_stat_line_is_not_part_of_a_developing_series(changing):
+    _, answerer = changing
+    answer = answerer.answer("How many stage wins did she end the season with over 64 race days?")
+    first = answer.text.split("\n\n")[0]
+    assert first.startswith("14 stage wins (Wheel Weekly, 3 Oct) ["), answer.text
+    assert "19" not in first  # the team-mate's 2022 tally counts stage wins too, of another season
 
 
 def test_two_sides_of_a_pay_dispute_are_both_shown(changing):
