@@ -255,3 +255,25 @@ def _bounded(atom: Window, text: str) -> Window:
         until = atom.until if inclusive else atom.since - timedelta(days=1)
         return Window(None, until, text[bound.start():atom.end], bound.start(), atom.end)
     return Window(atom.since, None, text[bound.start():atom.end], bound.start(), atom.end)
+
+
+# --- days of publication ---------------------------------------------------------------
+def day_number(iso: str) -> int:
+    """'2018-11-02' or '2018-11-02T10:00:00Z' -> 20181102; '' -> 0 (unknown, sorts first)."""
+    digits = iso[:10].replace("-", "")
+    return int(digits) if len(digits) == 8 and digits.isdigit() else 0
+
+
+def day_date(number: int) -> date | None:
+    """20181102 -> date(2018, 11, 2); 0 (unknown) -> None."""
+    return date(number // 10000, number // 100 % 100, number % 100) if number else None
+
+
+def day_of(iso: str) -> date | None:
+    """'2024-03-12T08:00:00' -> date(2024, 3, 12); None when unknown or unparsable."""
+    return day_date(day_number(iso))
+
+
+def day_label(day: date, year: bool = True) -> str:
+    """'12 Mar 2024', or '12 Mar' without the year."""
+    return f"{day.day} {day:%b}" + (f" {day.year}" if year else "")

@@ -38,13 +38,19 @@ import numpy as np
 
 from qa.cite import cite_passages
 from qa.contradict import NEGATION, OPPOSITES
-from qa.dates import MONTH_PATTERN
+from qa.dates import MONTH_PATTERN, day_label, day_of
 from qa.evidence import Evidence, PassageSentence
 from qa.extractive import score
 from qa.figures import Figure, figures, thing_of
 from qa.query import Understanding, answer_kind, asks_timeline
-from qa.text import ABBREVIATION, STOPWORDS, content_words, mentions, name_phrases, word_set
-from qa.timeline import day_label, day_of
+from qa.text import (
+    ABBREVIATION,
+    STOPWORDS,
+    content_words,
+    mentions,
+    name_phrases,
+    word_set,
+)
 from qa.types import Answer, Chunk, Disagreement, Sentence, Side
 from qa.versions import changes
 

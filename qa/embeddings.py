@@ -9,7 +9,6 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
 from functools import cached_property
 from importlib.util import find_spec
 from pathlib import Path
@@ -19,20 +18,12 @@ from langchain_core.embeddings import Embeddings
 
 from qa.config import Settings
 from qa.errors import ConfigError
+from qa.types import EmbedderIdentity
 
 MODEL_SHA256 = "8199be6f699a395f99f89df973f9dc5285fbcfcdb2ae1a4e1201dab014f3d2a6"
 TOKENIZER_SHA256 = "be50c3628f2bf5bb5e3a7f17b1f74611b2561a3a27eeab05e5aa30f411572037"
 MAX_TOKENS = 256  # all-MiniLM-L6-v2 was trained on 256-token inputs
 DIMENSION = 384
-
-
-@dataclass(frozen=True)
-class EmbedderIdentity:
-    """What a collection records so it is never queried with vectors from another model."""
-
-    provider: str
-    model: str
-    dimension: int
 
 
 def _package_file(package: str, *parts: str) -> Path:

@@ -26,12 +26,26 @@ from datetime import date
 
 import numpy as np
 
-from qa.dates import MONTH_PATTERN, YEAR_PATTERN, Window, find_windows
-from qa.figures import gives_quantity, number_terms, numbers_in
+from qa.dates import (
+    MONTH_PATTERN,
+    YEAR_PATTERN,
+    Window,
+    day_label,
+    day_of,
+    find_windows,
+)
 from qa.evidence import Evidence, Match, PassageSentence
+from qa.figures import gives_quantity, number_terms, numbers_in
 from qa.query import Understanding
-from qa.text import ABBREVIATION, ALIASES, STOPWORDS, content_words, mentions, name_phrases, word_set
-from qa.timeline import day_label, day_of
+from qa.text import (
+    ABBREVIATION,
+    ALIASES,
+    STOPWORDS,
+    content_words,
+    mentions,
+    name_phrases,
+    word_set,
+)
 
 # Measured on the sample (python -m bench.answering): with these weights the best sentence scores 0.54-1.12
 # for 25 questions the article answers and 0.04-0.37 for 12 it does not; 0.45 sits in the gap.

@@ -15,14 +15,10 @@ from __future__ import annotations
 
 import re
 
+from qa.text import without_dateline
+
 SHORT = 40  # words: furniture paragraphs are no longer than this
 
-# A wire dateline opening the story: an upper-case place and/or an agency in brackets, then a dash:
-# "WASHINGTON (AP) — ", "(AP) — ", "LONDON, Nov 3 (Reuters) - ", "PARIS -- ", "MADRID, Spain — ".
-_DATELINE = re.compile(
-    r"^(?=[A-Z(])(?:[A-Z][A-Z.'’ -]*[A-Z](?:,\s*(?:[A-Z][\w.]*\s*){1,3}\d{0,2})?\s*)?"
-    r"(?:\([^()\n]{1,40}\)\s*)?(?:—|–|--|-)\s+")
-_AGENCY_OR_PLACE = re.compile(r"^\s*(?:\(|[A-Z]{2})")
 # A label and a headline, without a full stop: "Related: ...", "ALSO READ | ...", "See also — ...".
 _LINK_LINE = re.compile(r"^[A-Z][\w’'.]*(?:\s+[\w’'.]+){0,3}\s*(?::|\||—|–|→|»|>)\s+\S.*[^.!?\"”’]$")
 # A note in the newsroom's own voice: "Editor's note: ...", "Update: ...".
@@ -43,19 +39,6 @@ def story_paragraphs(text: str) -> list[str]:
     if kept:
         kept[0] = without_dateline(kept[0])
     return kept
-
-
-def without_dateline(text: str) -> str:
-    """text with the wire dateline that opens it cut off ('LONDON, Nov 3 (Reuters) - Talks ended.' ->
-    'Talks ended.'); text itself when it opens with none.
-
-    >>> without_dateline("NAIROBI, Nov 3 (dpa) – Talks ended."), without_dateline("Talks ended - for now.")
-    ('Talks ended.', 'Talks ended - for now.')
-    """
-    m = _DATELINE.match(text)
-    if m and _AGENCY_OR_PLACE.match(m.group(0)) and m.end() < len(text):
-        return text[m.end():]
-    return text
 
 
 def is_furniture(paragraph: str) -> bool:

@@ -13,8 +13,9 @@ import threading
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
+from qa.dates import day_number
 from qa.text import query_terms
-from qa.types import Chunk, Filters, day_number
+from qa.types import Chunk, Filters
 
 _SCHEMA = """
 CREATE VIRTUAL TABLE IF NOT EXISTS chunks USING fts5(

@@ -17,9 +17,8 @@ if TYPE_CHECKING:  # only for annotations: protocols import nothing heavy at run
     from langchain_core.messages import BaseMessageChunk
     from langchain_core.retrievers import BaseRetriever
 
-    from qa.embeddings import EmbedderIdentity
     from qa.query import Understanding
-    from qa.types import Filters, SearchHit
+    from qa.types import EmbedderIdentity, Filters, SearchHit
 
 
 @runtime_checkable

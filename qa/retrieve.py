@@ -25,11 +25,12 @@ from functools import cache
 from typing import TYPE_CHECKING
 
 from qa.collapse import Group, collapse, representative
+from qa.dates import day_date
 from qa.errors import ConfigError, EmptyIndexError, StoreError
 from qa.query import Catalogue, Understanding, understand
 from qa.stories import StoryIndex, copied, story_triples
+from qa.types import Chunk, Copy, Filters, SearchHit
 from qa.versions import agree
-from qa.types import Chunk, Copy, Filters, SearchHit, day_date
 
 if TYPE_CHECKING:
     from qa.config import Settings

@@ -13,10 +13,9 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from qa.config import Settings
-from qa.embeddings import EmbedderIdentity
 from qa.errors import EmbedderMismatchError, StoreError
 from qa.lexical import LexicalIndex, lexical_path
-from qa.types import Chunk
+from qa.types import Chunk, EmbedderIdentity
 
 
 @dataclass

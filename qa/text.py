@@ -232,3 +232,24 @@ def strip_markers(text: str) -> str:
 def is_http_url(text: str) -> bool:
     """'HTTPS://example.com/a' -> True; 'urn:example:1', 'news/a.txt' -> False."""
     return text.lower().startswith(("http://", "https://"))
+
+
+# A wire dateline opening the story: an upper-case place and/or an agency in brackets, then a dash:
+# "WASHINGTON (AP) — ", "(AP) — ", "LONDON, Nov 3 (Reuters) - ", "PARIS -- ", "MADRID, Spain — ".
+_DATELINE = re.compile(
+    r"^(?=[A-Z(])(?:[A-Z][A-Z.'’ -]*[A-Z](?:,\s*(?:[A-Z][\w.]*\s*){1,3}\d{0,2})?\s*)?"
+    r"(?:\([^()\n]{1,40}\)\s*)?(?:—|–|--|-)\s+")
+_AGENCY_OR_PLACE = re.compile(r"^\s*(?:\(|[A-Z]{2})")
+
+
+def without_dateline(text: str) -> str:
+    """text with the wire dateline that opens it cut off ('LONDON, Nov 3 (Reuters) - Talks ended.' ->
+    'Talks ended.'); text itself when it opens with none.
+
+    >>> without_dateline("NAIROBI, Nov 3 (dpa) – Talks ended."), without_dateline("Talks ended - for now.")
+    ('Talks ended.', 'Talks ended - for now.')
+    """
+    m = _DATELINE.match(text)
+    if m and _AGENCY_OR_PLACE.match(m.group(0)) and m.end() < len(text):
+        return text[m.end():]
+    return text

@@ -26,8 +26,9 @@ from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date
 
+from qa.dates import day_label, day_of
 from qa.text import CITED_RUN
-from qa.types import Answer, Filters, SearchHit, day_date, day_number
+from qa.types import Answer, Filters, SearchHit
 
 UNDATED = "undated"
 
@@ -45,16 +46,6 @@ def in_date_order(hits: Sequence[SearchHit], newest_first: bool = False) -> list
                    reverse=newest_first)
     ordered = dated + [h for h in hits if not h.chunk.published_at]
     return [replace(h, rank=rank) for rank, h in enumerate(ordered, 1)]
-
-
-def day_of(iso: str) -> date | None:
-    """'2024-03-12T08:00:00' -> date(2024, 3, 12); None when unknown or unparsable."""
-    return day_date(day_number(iso))
-
-
-def day_label(day: date, year: bool = True) -> str:
-    """'12 Mar 2024', or '12 Mar' without the year."""
-    return f"{day.day} {day:%b}" + (f" {day.year}" if year else "")
 
 
 def date_sentences(answer: Answer) -> Answer:

@@ -11,21 +11,21 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from functools import cached_property
 
-
-def day_number(iso: str) -> int:
-    """'2018-11-02' or '2018-11-02T10:00:00Z' -> 20181102; '' -> 0 (unknown, sorts first)."""
-    digits = iso[:10].replace("-", "")
-    return int(digits) if len(digits) == 8 and digits.isdigit() else 0
-
-
-def day_date(number: int) -> date | None:
-    """20181102 -> date(2018, 11, 2); 0 (unknown) -> None."""
-    return date(number // 10000, number // 100 % 100, number % 100) if number else None
+from qa.dates import day_number
 
 
 def elapsed_ms(since: float) -> float:
     """Milliseconds since a `time.perf_counter()` reading, to 0.1 ms (the unit of `Answer.timings`)."""
     return round((time.perf_counter() - since) * 1000, 1)
+
+
+@dataclass(frozen=True)
+class EmbedderIdentity:
+    """What a collection records so it is never queried with vectors from another model."""
+
+    provider: str
+    model: str
+    dimension: int
 
 
 @dataclass(frozen=True)

@@ -25,9 +25,15 @@ from __future__ import annotations
 import re
 
 from qa.contradict import NEGATION
-from qa.furniture import without_dateline
 from qa.figures import Figure, figures, numbers_in
-from qa.text import ABBREVIATION, ALIASES, content_words, name_phrases, sentence_spans
+from qa.text import (
+    ABBREVIATION,
+    ALIASES,
+    content_words,
+    name_phrases,
+    sentence_spans,
+    without_dateline,
+)
 
 ALIGNED = 0.75  # share of the shorter sentence's content words the other holds: one sentence, edited
 MIN_WORDS = 3  # content words a sentence needs to be paired at all

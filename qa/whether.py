@@ -34,15 +34,15 @@ from datetime import date, timedelta
 import numpy as np
 
 from qa.cite import cite_passages
-from qa.contradict import opposite_words, contradiction
-from qa.dates import find_windows
+from qa.contradict import contradiction, opposite_words
+from qa.dates import day_label, day_of, find_windows
 from qa.disagree import DENIALS
 from qa.evidence import Evidence, Match
 from qa.extractive import coverage, score
 from qa.figures import figures
-from qa.query import AUX, WHETHER as _WHETHER, Understanding, clauses, find_outlets
+from qa.query import AUX, Understanding, clauses, find_outlets
+from qa.query import WHETHER as _WHETHER
 from qa.text import content_words, name_phrases
-from qa.timeline import day_label, day_of
 from qa.types import Answer, Filters, Part, Sentence
 
 SIDE_MIN = 0.45  # a side is said by a sentence scoring this (`qa.extractive.score`; bench/questions.py),

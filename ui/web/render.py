@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from html import escape
 
+from qa.dates import day_label, day_of
 from qa.text import CITED, is_http_url
-from qa.timeline import day_label, day_of
 from qa.types import Answer, Citation, Disagreement
 from ui.render import (
     AI_NOTICE,
