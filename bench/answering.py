@@ -2,13 +2,13 @@
 
     python -m bench.answering [--json]
 
-1. Abstention (qa/extractive.py): the best sentence score (cosine + 0.3 x word overlap) for questions
+1. Abstention (qa/answering/extractive.py): the best sentence score (`Match.score`: cosine + 0.3 x word overlap) for questions
    the article answers vs questions it does not; MIN_EVIDENCE must sit in the gap. Then how many of
    each list `ask` abstains on, adding two harder lists: near misses (about the article's people and
    deals, but asking what it does not say: the missing-term and answer-kind rules catch most of these,
    the score alone almost none) and rephrasings (answerable questions whose wording is not the
    article's: "the size of the credit", "did the president meet"), which must all still be answered.
-2. Support check (qa/cite.py): paraphrases of the article cited to their passage (should be supported),
+2. Support check (qa/checks/cite.py): paraphrases of the article cited to their passage (should be supported),
    the same cited to a passage without their source (should not), and fabricated claims (should not).
 3. Latency of `Answerer.answer` in extractive mode: p50/p95 over the in-scope and out-of-scope questions
    after one warm-up pass (sentence vectors cached, as in a running server), and with the cache cleared
@@ -27,14 +27,13 @@ from pathlib import Path
 from ingest.article import Article
 from ingest.clean import clean_text
 from ingest.index import Indexer
-from qa.answer import Answerer
-from qa.cite import check_citations
+from qa.answering.answer import Answerer
+from qa.checks.cite import check_citations
 from qa.config import Settings
-from qa.embeddings import LocalEmbeddings
 from qa.evidence import Evidence
-from qa.extractive import score
-from qa.retrieve import make_retriever
-from qa.store import open_lexical, open_store
+from qa.index.embeddings import LocalEmbeddings
+from qa.index.store import open_lexical, open_store
+from qa.retrieval.retrieve import make_retriever
 from qa.text import content_words
 from qa.types import SearchHit
 
@@ -142,7 +141,7 @@ def best_scores(retriever, embeddings, questions: list[str]) -> list[float]:
     for q in questions:
         evidence = Evidence(retriever.search(q), embeddings)
         vector = embeddings.embed_array([q])[0]
-        out.append(max(score(m) for m in evidence.matches(vector, content_words(q))))
+        out.append(max(m.score for m in evidence.matches(vector, content_words(q))))
     return out
 
 

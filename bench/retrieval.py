@@ -10,7 +10,7 @@ Two question sets, one index:
     python -m bench.retrieval [--rgb PATH] [--sweep] [--json]
 
 `--sweep` also varies chunk size and title handling (sample article) and the fusion parameters,
-which is how the defaults in `qa.retrieve` / Settings were chosen.
+which is how the defaults in `qa.retrieval.retrieve` / Settings were chosen.
 """
 
 from __future__ import annotations
@@ -29,9 +29,9 @@ from ingest.article import Article
 from ingest.clean import clean_text
 from ingest.index import Indexer, passage_text
 from qa.config import Settings
-from qa.embeddings import LocalEmbeddings
-from qa.retrieve import MODES, HybridRetriever, make_retriever
-from qa.store import open_lexical, open_store
+from qa.index.embeddings import LocalEmbeddings
+from qa.index.store import open_lexical, open_store
+from qa.retrieval.retrieve import MODES, HybridRetriever, make_retriever
 from qa.types import Chunk
 
 ROOT = Path(__file__).resolve().parent.parent

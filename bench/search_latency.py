@@ -26,9 +26,9 @@ import numpy as np
 
 from bench.retrieval import SAMPLE_QUESTIONS, sample_article
 from qa.config import Settings
-from qa.embeddings import DIMENSION, LocalEmbeddings
-from qa.retrieve import make_retriever
-from qa.store import open_lexical, open_store
+from qa.index.embeddings import DIMENSION, LocalEmbeddings
+from qa.index.store import open_lexical, open_store
+from qa.retrieval.retrieve import make_retriever
 from qa.text import sentence_spans
 from qa.types import Chunk, Filters
 

@@ -1,6 +1,6 @@
 """Timeline answers on a multi-article corpus: how far below the best passage should a timeline reach?
 
-The extractive timeline (`qa.extractive.timeline_picks`) takes the best sentence of each passage that
+The extractive timeline (`qa.answering.extractive.timeline_picks`) takes the best sentence of each passage that
 scores within TIMELINE_MARGIN of the best one. This asks MultiHop-RAG dev's temporal and comparison
 questions (their evidence spans articles of several dates) as timelines, over passages in date order,
 and reports for each margin: questions answered, the share of picked sentences whose passage holds
@@ -22,12 +22,12 @@ import tempfile
 from pathlib import Path
 
 from ingest.load import load_sources
-from qa import extractive
+from qa.answering import extractive
 from qa.config import Settings
 from qa.eval.metrics import holds_evidence
 from qa.evidence import Evidence
+from qa.retrieval.timeline import in_date_order
 from qa.text import content_words
-from qa.timeline import in_date_order
 from ui.context import Library
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -5,7 +5,7 @@ A syndicated copy differs from its original in its furniture, not its story: a w
 copy edits. So the fingerprint is taken over the story text only:
 
 - the dateline is cut from the first paragraph, and paragraphs that are furniture by their shape are
-  left out (`qa.furniture`);
+  left out (`qa.index.furniture`);
 - words are case-, plural- and number-format-folded and stopwords dropped (`qa.text.content_tokens`),
   so "said"/"says" and "1,200"/"1200" do not matter, and each paragraph gives its runs of three words;
 - each paragraph keeps its own hash, so paragraphs an outlet repeats under every story (its footer,
@@ -27,7 +27,7 @@ from functools import cache
 
 import numpy as np
 
-from qa.furniture import story_paragraphs
+from qa.index.furniture import story_paragraphs
 from qa.text import content_tokens, hash32, shingles
 
 NUM_PERM = 128

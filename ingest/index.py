@@ -18,9 +18,9 @@ from ingest.article import Article, Skip, canonical_url
 from ingest.chunk import TokenCounter, approx_tokens, chunk_article
 from ingest.stories import StoryKeeper
 from qa.errors import NewsqaError
-from qa.lexical import LexicalIndex
+from qa.index.lexical import LexicalIndex
+from qa.index.store import ArticleState, Store
 from qa.protocols import TokenCounting
-from qa.store import ArticleState, Store
 from qa.text import is_http_url
 from qa.types import Chunk
 

@@ -1,5 +1,5 @@
 """Syndicated copies, found as articles arrive: each article joins the story of an indexed article it
-copies, or starts a story of its own (`qa.stories` holds the result; chunks carry it as `story_id`).
+copies, or starts a story of its own (`qa.index.stories` holds the result; chunks carry it as `story_id`).
 
 1. Candidates come from MinHash LSH (datasketch) over every indexed article's story text (see
    `ingest.fingerprint`), so finding them does not grow with the archive, and from an index of each
@@ -30,8 +30,16 @@ from dataclasses import dataclass
 import numpy as np
 
 from ingest.article import Article
-from ingest.fingerprint import NUM_PERM, Fingerprint, Paragraph, fingerprint, lean, paragraphs_of, story_shingles
-from qa.stories import StoryIndex
+from ingest.fingerprint import (
+    NUM_PERM,
+    Fingerprint,
+    Paragraph,
+    fingerprint,
+    lean,
+    paragraphs_of,
+    story_shingles,
+)
+from qa.index.stories import StoryIndex
 from qa.types import Copy
 
 log = logging.getLogger(__name__)

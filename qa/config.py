@@ -13,6 +13,7 @@ from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from qa.errors import ConfigError
+from qa.types import DEFAULT_K
 
 
 class Settings(BaseSettings):
@@ -44,7 +45,7 @@ class Settings(BaseSettings):
     fetch_allow: str = ""  # CIDRs or host names that URL fetches may reach although internal
 
     # --- retrieval and answering ---------------------------------------------------------
-    top_k: int = 6
+    top_k: int = DEFAULT_K
     max_chunks_per_article: int = 3
     retrieval_candidates: int = 30  # chunks each retriever (dense, lexical) offers to the fusion
     rrf_k: int = 15  # reciprocal rank fusion: weight / (rrf_k + rank); chosen by bench/retrieval.py

@@ -2,9 +2,9 @@
 
 `figures(text)` reads each `Figure(value, unit, thing, span)`: "1,200 workers", "twelve people",
 "$2.7 billion", "4 parts per trillion", "15%", "7 percent raise", "2,000-plus", "10 to 12 days",
-"at least 40", "more than 3 million". Contradiction (`qa.contradict`), disagreement and developing
-figures (`qa.disagree`), abstention and answer-kind picking (`qa.extractive`) and versions
-(`qa.versions`) all read figures here, so they never read two different figures from one phrase.
+"at least 40", "more than 3 million". Contradiction (`qa.checks.contradict`), disagreement and developing
+figures (`qa.checks.disagree`), abstention and answer-kind picking (`qa.answering.extractive`) and versions
+(`qa.checks.versions`) all read figures here, so they never read two different figures from one phrase.
 
 What is not a figure: years ("in 2021"), days of a date ("March 5", "5 March"), clock times
 ("3:15 p.m."), ordinals ("77th"), numbers that name something ("season 11", "No. 5", "Line 4",

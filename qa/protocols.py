@@ -1,7 +1,7 @@
 """The contracts between newsqa's parts, written down: what an embedder, a retriever and a chat model
 must offer. Anything with these methods can stand in (a class need not inherit from them).
 
->>> from qa.embeddings import LocalEmbeddings
+>>> from qa.index.embeddings import LocalEmbeddings
 >>> isinstance(LocalEmbeddings(), Embedder), isinstance(LocalEmbeddings(), TokenCounting)
 (True, True)
 """

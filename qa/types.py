@@ -13,6 +13,8 @@ from functools import cached_property
 
 from qa.dates import day_number
 
+DEFAULT_K = 6  # passages per answer or search, unless NEWSQA_TOP_K or --k says otherwise
+
 
 def elapsed_ms(since: float) -> float:
     """Milliseconds since a `time.perf_counter()` reading, to 0.1 ms (the unit of `Answer.timings`)."""
@@ -45,7 +47,7 @@ class Chunk:
     published_at: str = ""  # ISO date/time, "" when unknown
     source: str = ""  # file path or URL the article came from
     content_hash: str = ""  # hash of the article's cleaned text + metadata
-    story_id: str = ""  # the story (syndicated copies share one; see qa.stories); "" = the article's own
+    story_id: str = ""  # the story (syndicated copies share one; see qa.index.stories); "" = the article's own
 
     @property
     def story(self) -> str:
@@ -129,7 +131,7 @@ class Filters:
 
 @dataclass(frozen=True)
 class Copy:
-    """One article carrying a story (see `qa.stories`): what "also carried by" lists."""
+    """One article carrying a story (see `qa.index.stories`): what "also carried by" lists."""
 
     article_id: str
     story_id: str
@@ -214,7 +216,7 @@ class Side:
 
 @dataclass
 class Disagreement:
-    """Reports that give different figures or outcomes for one thing (`qa.disagree`): a dispute
+    """Reports that give different figures or outcomes for one thing (`qa.checks.disagree`): a dispute
     ("differ": sides oldest first), an update of one outlet's figure or a developing figure ("update",
     "develop": sides newest first)."""
 
@@ -225,7 +227,7 @@ class Disagreement:
 
 @dataclass
 class Part:
-    """One side of a yes/no or two-sided question (`qa.whether`): the claim as asked, whether a passage
+    """One side of a yes/no or two-sided question (`qa.answering.whether`): the claim as asked, whether a passage
     says it (and its opposite), and that passage's citation number, outlet, date and sentence."""
 
     claim: str
@@ -239,7 +241,7 @@ class Part:
 
 @dataclass
 class Answer:
-    """What `qa.answer` returns to every front end (CLI, web, Slack, eval)."""
+    """What `qa.answering.answer` returns to every front end (CLI, web, Slack, eval)."""
 
     text: str
     question: str  # the standalone question actually used for retrieval

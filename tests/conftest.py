@@ -12,8 +12,8 @@ import pytest
 from ingest.article import Article
 from ingest.index import Indexer
 from qa.config import Settings
-from qa.embeddings import LocalEmbeddings
-from qa.store import open_lexical, open_store
+from qa.index.embeddings import LocalEmbeddings
+from qa.index.store import open_lexical, open_store
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"
@@ -49,7 +49,7 @@ def settings(tmp_path) -> Settings:
 def make_indexer(settings: Settings, embeddings) -> Indexer:
     """The indexer `newsqa ingest` uses for settings (syndicated copies found), with the session's embedder."""
     from ingest.stories import StoryKeeper
-    from qa.stories import StoryIndex
+    from qa.index.stories import StoryIndex
 
     store, lexical = open_store(settings, embeddings.identity), open_lexical(settings)
     return Indexer(store, lexical, embeddings, chunk_tokens=settings.chunk_tokens, overlap=settings.chunk_overlap,
@@ -144,8 +144,8 @@ def serve(embeddings):
     exposed)."""
     import gradio_client
 
-    from qa.answer import build_answerer
-    from qa.retrieve import make_retriever
+    from qa.answering.answer import build_answerer
+    from qa.retrieval.retrieve import make_retriever
     from ui.context import Library
     from ui.web.app import build_app, launch
 

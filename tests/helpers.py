@@ -9,9 +9,9 @@ from pathlib import Path
 import click
 from click.testing import CliRunner
 
-from qa.answer import Answerer, build_answerer
-from qa.retrieve import make_retriever
-from qa.store import open_lexical, open_store
+from qa.answering.answer import Answerer, build_answerer
+from qa.index.store import open_lexical, open_store
+from qa.retrieval.retrieve import make_retriever
 
 INF = "What did Russia and Cuba say about the INF Treaty?"
 # (question, text the right passage holds) for the sample article: the retrieval benchmark's questions.

@@ -4,6 +4,7 @@ run for every module, and bench/ is neither installed nor imported by the tests.
 from __future__ import annotations
 
 import ast
+import shutil
 import tomllib
 from functools import cache
 from pathlib import Path
@@ -13,30 +14,79 @@ import pytest
 from tests.conftest import ROOT
 
 PACKAGES = ("qa", "ingest", "ui")
+# qa/ in layers: each sub-package and what it may import besides the flat core modules of qa/ (config,
+# errors, types, ...), which themselves import no sub-package. qa.eval sits on top of all of them.
+LAYERS = {
+    "qa.index": set(),
+    "qa.checks": set(),
+    "qa.retrieval": {"qa.index", "qa.checks"},
+    "qa.answering": {"qa.index", "qa.checks", "qa.retrieval"},
+    "qa.eval": {"qa.index", "qa.checks", "qa.retrieval", "qa.answering"},
+}
+# qa.checks is pure (see its __init__): the standard library's text tools, numpy and the qa core only.
+PURE_ALLOWED = {"__future__", "re", "dataclasses", "collections", "datetime", "functools", "itertools",
+                "math", "typing", "numpy"}
 
 
-def module_name(path: Path) -> str:
-    parts = list(path.relative_to(ROOT).with_suffix("").parts)
+def module_name(path: Path, root: Path = ROOT) -> str:
+    parts = list(path.relative_to(root).with_suffix("").parts)
     return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def imported_names(path: Path) -> set[str]:
+    """Every absolute module name path imports (top-level and function-level), with `from m import x` as m.x."""
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found |= {node.module} | {f"{node.module}.{a.name}" for a in node.names}
+        elif isinstance(node, ast.Import):
+            found |= {a.name for a in node.names}
+    return found
+
+
+def build_graph(root: Path) -> dict[str, set[str]]:
+    """{module: the project modules it imports}, from the source under root."""
+    modules = {module_name(p, root): p for pkg in PACKAGES for p in (root / pkg).rglob("*.py")}
+    return {name: {t for t in imported_names(path) if t in modules} - {name} for name, path in modules.items()}
 
 
 @cache
 def import_graph() -> dict[str, set[str]]:
-    """{module: the project modules it imports}, from the source (top-level and function-level imports)."""
-    modules = {module_name(p): p for pkg in PACKAGES for p in (ROOT / pkg).rglob("*.py")}
-    graph: dict[str, set[str]] = {}
-    for name, path in modules.items():
-        found: set[str] = set()
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-                targets = [node.module] + [f"{node.module}.{a.name}" for a in node.names]
-            elif isinstance(node, ast.Import):
-                targets = [a.name for a in node.names]
-            else:
+    return build_graph(ROOT)
+
+
+def layer_of(module: str) -> str:
+    """'qa.checks.cite' -> 'qa.checks'; 'qa.text' -> 'qa' (the core); 'ui.cli' -> 'ui'."""
+    parts = module.split(".")
+    return ".".join(parts[:2]) if parts[0] == "qa" and ".".join(parts[:2]) in LAYERS else parts[0]
+
+
+def layer_violations(graph: dict[str, set[str]]) -> list[str]:
+    """Imports inside qa/ that go up or across the layers of LAYERS."""
+    wrong = []
+    for module, deps in graph.items():
+        if not within(module, "qa"):
+            continue
+        here = layer_of(module)
+        for dep in deps:
+            there = layer_of(dep)
+            if there not in (here, "qa") and there not in LAYERS.get(here, set()):
+                wrong.append(f"{module} -> {dep}")
+    return sorted(wrong)
+
+
+def impure_imports(root: Path) -> list[str]:
+    """What qa/checks imports beyond PURE_ALLOWED and the qa core."""
+    wrong = []
+    for path in (root / "qa" / "checks").rglob("*.py"):
+        for name in imported_names(path):
+            top = name.split(".")[0]
+            if top == "qa" and layer_of(name) in ("qa", "qa.checks"):
                 continue
-            found |= {t for t in targets if t in modules}
-        graph[name] = found - {name}
-    return graph
+            if top != "qa" and (top in PURE_ALLOWED or name.rsplit(".", 1)[0] in PURE_ALLOWED):
+                continue
+            wrong.append(f"{module_name(path, root)} -> {name}")
+    return sorted(wrong)
 
 
 def importers_of(prefix: str) -> set[str]:
@@ -56,6 +106,32 @@ def test_dependencies_point_one_way(importer, forbidden):
     wrong = sorted(f"{m} -> {d}" for m, deps in import_graph().items() if within(m, importer)
                    for d in deps if within(d, forbidden))
     assert not wrong, wrong
+
+
+def test_qa_follows_its_layers_and_the_core_imports_no_sub_package():
+    assert not layer_violations(import_graph())
+    assert {p.name for p in (ROOT / "qa").iterdir() if (p / "__init__.py").exists()} == {
+        name.split(".")[1] for name in LAYERS}
+
+
+def test_the_checks_are_pure():
+    assert not impure_imports(ROOT)
+
+
+@pytest.mark.parametrize(("module", "line", "caught"), [
+    ("qa/checks/cite.py", "import sqlite3", "qa.checks.cite -> sqlite3"),
+    ("qa/checks/cite.py", "from qa.answering.llm import complete", "qa.checks.cite -> qa.answering.llm"),
+    ("qa/checks/contradict.py", "from qa.index.store import Store", "qa.checks.contradict -> qa.index.store"),
+    ("qa/text.py", "from qa.retrieval import retrieve", "qa.text -> qa.retrieval.retrieve"),
+    ("qa/index/lexical.py", "from qa.checks.cite import cite_passages", "qa.index.lexical -> qa.checks.cite"),
+])
+def test_a_planted_violation_is_caught(tmp_path, module, line, caught):
+    for pkg in PACKAGES:
+        shutil.copytree(ROOT / pkg, tmp_path / pkg, ignore=shutil.ignore_patterns("__pycache__"))
+    planted = tmp_path / module
+    planted.write_text(planted.read_text(encoding="utf-8") + f"\n\ndef _planted():\n    {line}\n", "utf-8")
+    assert not layer_violations(build_graph(ROOT)) and not impure_imports(ROOT)
+    assert caught in layer_violations(build_graph(tmp_path)) + impure_imports(tmp_path)
 
 
 def test_the_core_never_imports_eval_and_only_the_cli_does():

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property
+from typing import TYPE_CHECKING
 
-from qa.config import Settings
-from qa.embeddings import make_embeddings
-from qa.store import open_lexical, open_store
+if TYPE_CHECKING:  # the command line imports this module for --help: nothing heavy at import time
+    from qa.config import Settings
 
 
 @dataclass
@@ -18,19 +18,25 @@ class Library:
 
     @cached_property
     def embeddings(self):
+        from qa.index.embeddings import make_embeddings
+
         return make_embeddings(self.settings)
 
     @cached_property
     def store(self):
+        from qa.index.store import open_store
+
         return open_store(self.settings, self.embeddings.identity)
 
     @cached_property
     def lexical(self):
+        from qa.index.store import open_lexical
+
         return open_lexical(self.settings)
 
     @cached_property
     def stories(self):
-        from qa.stories import StoryIndex
+        from qa.index.stories import StoryIndex
 
         return StoryIndex(self.lexical, self.settings.preferred)
 
@@ -43,13 +49,13 @@ class Library:
 
     @cached_property
     def retriever(self):
-        from qa.retrieve import make_retriever
+        from qa.retrieval.retrieve import make_retriever
 
         return make_retriever(self.settings, self.store, self.lexical, self.embeddings, self.stories)
 
     @cached_property
     def answerer(self):
-        from qa.answer import build_answerer
+        from qa.answering.answer import build_answerer
 
         return build_answerer(self.settings, self.retriever, self.embeddings)
 

@@ -30,8 +30,8 @@ from typing import Any
 from qa.dates import day_label, day_of
 from qa.errors import EmptyIndexError, LLMError, NewsqaError
 from qa.injection import NOTICE as AI_NOTICE
+from qa.retrieval.timeline import UNDATED
 from qa.text import CITED_RUN
-from qa.timeline import UNDATED
 from qa.types import Answer, Citation, Copy, Filters
 
 UNTITLED = "(untitled)"

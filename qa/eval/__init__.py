@@ -5,3 +5,5 @@ Modules, in the order a run uses them: `sets` (read question sets) -> `run` (ans
 question with `metrics`, optionally the `judge`) -> `summary` (one summary shared by the reports) ->
 `markdown` / `html` (the two renderings, written by `report`) -> `gates` (pass/fail thresholds).
 """
+
+FORMATS = ("auto", "ours", "rgb", "multihop")  # question-set layouts `sets.read_question_set` reads

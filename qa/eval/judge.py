@@ -1,6 +1,6 @@
 """LLM-as-judge for assertions (`newsqa eval` with NEWSQA_JUDGE_MODEL set): one call per question.
 
-The prompt is `qa/prompts/judge.txt`; the model replies with JSON verdicts, which `parse_verdicts`
+The prompt is `qa/answering/prompts/judge.txt`; the model replies with JSON verdicts, which `parse_verdicts`
 reads leniently (a reply it cannot read yields `holds: None`, and the offline keyword check is used).
 
 >>> parse_verdicts('Sure! {"verdicts": [{"n": 1, "holds": true, "reason": "says so"}]}', 2)
@@ -20,7 +20,7 @@ from qa.errors import ConfigError
 if TYPE_CHECKING:
     from qa.protocols import ChatModel
 
-PROMPT = Path(__file__).parents[1] / "prompts" / "judge.txt"
+PROMPT = Path(__file__).parents[1] / "answering" / "prompts" / "judge.txt"
 
 
 class Judge:
@@ -31,7 +31,7 @@ class Judge:
 
     def verdicts(self, question: str, answer: str, assertions: Sequence[str]) -> list[dict]:
         """[{"holds": bool | None, "reason": str}] per assertion, in order."""
-        from qa.llm import complete
+        from qa.answering.llm import complete
 
         numbered = "\n".join(f"{i}. {a}" for i, a in enumerate(assertions, 1))
         prompt = self.template.format(question=question, answer=answer, assertions=numbered)
@@ -60,7 +60,7 @@ def make_judge(settings: Settings) -> Judge | None:
     if not settings.llm_enabled:
         raise ConfigError("NEWSQA_JUDGE_MODEL is set but no endpoint is: set OPENAI_API_KEY and/or "
                           "OPENAI_BASE_URL, or unset NEWSQA_JUDGE_MODEL for the offline keyword check.")
-    from qa.llm import make_chat_model
+    from qa.answering.llm import make_chat_model
 
     llm = make_chat_model(settings.model_copy(update={"llm_model": settings.judge_model,
                                                       "llm_temperature": 0.0}))

@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 from qa.eval.metrics import BY_NAME
-from qa.eval.summary import fmt, fmt_delta, measured, meta_line, one_line, worst_questions
+from qa.eval.summary import (
+    fmt,
+    fmt_delta,
+    measured,
+    meta_line,
+    one_line,
+    worst_questions,
+)
 
 
 def to_markdown(report: dict) -> str:

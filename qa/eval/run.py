@@ -26,9 +26,9 @@ from qa.eval.metrics import (
     holds_evidence,
     keyword_coverage,
     mean,
-    repeated_share,
     percentile,
     reciprocal_rank,
+    repeated_share,
     token_f1,
 )
 from qa.eval.sets import EvalQuestion
@@ -36,7 +36,7 @@ from qa.text import strip_markers
 from qa.types import Answer, Filters, elapsed_ms
 
 if TYPE_CHECKING:
-    from qa.answer import Answerer
+    from qa.answering.answer import Answerer
     from qa.protocols import Retriever
 
 RANK_DEPTH = 10  # Hit@1/3/5/10 and MRR@10 look this deep
@@ -180,7 +180,7 @@ def _news(q, answer, passages, k, metrics, reasons) -> None:
     timeline, latest = answer.understood.get("timeline"), answer.understood.get("dated")
     if latest:
         days = {c.n: c.published_at[:10] for c in answer.citations}
-        told = answer.sentences[len(answer.disagreements):]  # after the lines of `qa.disagree`
+        told = answer.sentences[len(answer.disagreements):]  # after the lines of `qa.checks.disagree`
         cited = [next((days[n] for n in s.citations if days.get(n)), "") for s in told]
         metrics["date_order"] = date_ordered(cited, newest_first=bool(latest and not timeline))
         if metrics["date_order"] == 0.0:

@@ -22,11 +22,17 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from qa.errors import NewsqaError
+from qa.eval import FORMATS
 
-FORMATS = ("auto", "ours", "rgb", "multihop")
 MULTIHOP_NULL = "insufficient information"  # MultiHop-RAG's answer to its unanswerable `null_query`
 
 

@@ -16,7 +16,7 @@ import pytest
 from ingest.article import Article
 from qa.config import Settings
 from qa.errors import EmbedderMismatchError, NewsqaError
-from qa.store import open_store
+from qa.index.store import open_store
 from qa.types import EmbedderIdentity
 from tests.conftest import ROOT, make_indexer, seed_article
 

@@ -8,7 +8,7 @@ import pytest
 
 from ingest.article import Article
 from qa.config import Settings
-from qa.retrieve import make_retriever
+from qa.retrieval.retrieve import make_retriever
 from qa.types import Filters
 from tests.conftest import make_indexer
 

@@ -9,12 +9,12 @@ from datetime import date
 import pytest
 
 from ingest.article import Article
-from qa.answer import Answerer
+from qa.answering.answer import Answerer
+from qa.answering.extractive import abstention, missing_terms
 from qa.errors import EmptyIndexError, NewsqaError
 from qa.eval.run import history_of
 from qa.eval.sets import read_question_set
 from qa.evidence import Evidence
-from qa.extractive import abstention, missing_terms
 from qa.types import Answer, Chunk, Filters, SearchHit
 from tests.conftest import SAMPLES, make_indexer, seed_article
 from tests.helpers import INF, REGRET, answerer_for, run_ask

@@ -6,9 +6,9 @@ import re
 
 import pytest
 
-from qa.cite import check_citations, parse_numbers, specifics, split_claims
+from qa.checks.cite import check_citations, parse_numbers, specifics, split_claims
 from qa.evidence import Evidence
-from qa.store import open_store
+from qa.index.store import open_store
 from qa.types import Answer, SearchHit
 from ui.render import answer_markdown, answer_plain
 

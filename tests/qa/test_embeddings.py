@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 
 from qa.config import Settings
-from qa.embeddings import DIMENSION, LocalEmbeddings, _checked, make_embeddings
 from qa.errors import ConfigError
+from qa.index.embeddings import DIMENSION, LocalEmbeddings, _checked, make_embeddings
 
 
 def test_vectors_are_384_dims_and_unit_length(embeddings):
@@ -55,10 +55,10 @@ def test_token_counts_use_the_model_tokenizer(embeddings):
 
 
 def test_openai_compatible_provider_embeds_over_http_and_guards_the_collection(openai_stub, settings):
-    from qa.embeddings import OpenAICompatibleEmbeddings
     from qa.errors import EmbedderMismatchError
-    from qa.retrieve import make_retriever
-    from qa.store import open_lexical, open_store
+    from qa.index.embeddings import OpenAICompatibleEmbeddings
+    from qa.index.store import open_lexical, open_store
+    from qa.retrieval.retrieve import make_retriever
     from tests.conftest import make_indexer, seed_article
 
     remote = settings.model_copy(update={"embedding_provider": "openai", "embedding_model": "stub-embed",

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import pytest
 
-from qa.contradict import contradiction
-from qa.disagree import asked_kinds
-from qa.extractive import expected_kind
+from qa.answering.extractive import expected_kind
+from qa.checks.contradict import contradiction
+from qa.checks.disagree import asked_kinds
+from qa.checks.versions import agree
 from qa.figures import figures, gives_quantity, number_terms, numbers_in
-from qa.versions import agree
 
 # phrase -> (value, unit, thing, bound) of each figure read, in order
 READS = [

@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from qa.lexical import LexicalIndex, lexical_path
+from qa.index.lexical import LexicalIndex, lexical_path
 from qa.text import query_terms
 from qa.types import Chunk, Filters
 

@@ -8,8 +8,8 @@ import pytest
 from pydantic import SecretStr
 
 from ingest.article import Article
-from qa.errors import LLMError
-from qa.llm import make_chat_model
+from qa.answering.llm import make_chat_model
+from qa.errors import LLMBadResponse, LLMCutOff, LLMRejected, LLMTimeout, LLMUnreachable
 from tests.conftest import make_indexer, seed_article
 from tests.helpers import INF, REGRET, URGE, answerer_for, citing, llm_settings, run_ask
 from tests.openai_stub import refused_url
@@ -115,22 +115,23 @@ def test_prompt_injection_stays_inside_the_data_delimiters(injected, embeddings,
     assert answer.flagged and answer.citations == [] and not answer.sentences[0].supported
 
 
-@pytest.mark.parametrize(("failure", "message"), [
-    ("refused", "refused the connection. Is the server running? Check OPENAI_BASE_URL"),
-    ("timeout", "did not answer within 0.5 s"),
-    ("429", "is rate-limiting requests (HTTP 429"),
-    ("500", "failed with HTTP 500"),
-    ("malformed", "sent a malformed response stream"),
-    ("disconnect", "cut its answer off mid-stream, after 3 characters"),
+@pytest.mark.parametrize(("failure", "error", "fields"), [
+    ("refused", LLMUnreachable, {}),
+    ("timeout", LLMTimeout, {"timeout": 0.5}),
+    ("429", LLMRejected, {"status": 429}),
+    ("500", LLMRejected, {"status": 500}),
+    ("malformed", LLMBadResponse, {"malformed": True}),
+    ("disconnect", LLMCutOff, {"arrived": 3}),  # closed: EOF or reset, as the kernel delivers it
 ])
-def test_endpoint_failures_raise_one_clear_llm_error(sample_settings, embeddings, openai_stub, failure, message):
+def test_endpoint_failures_raise_one_clear_llm_error(sample_settings, embeddings, openai_stub, failure, error, fields):
     url = refused_url() if failure == "refused" else openai_stub.base_url
     if failure != "refused":
         openai_stub.fail(failure, delay=2.0)
     settings = llm_settings(sample_settings, url, llm_timeout=0.5)
-    with pytest.raises(LLMError) as err:
+    with pytest.raises(error) as err:
         answerer_for(settings, embeddings).answer(INF)
-    assert message in str(err.value) and url.rstrip("/") in str(err.value)
+    assert type(err.value) is error and {f: getattr(err.value, f) for f in fields} == fields
+    assert err.value.endpoint == url.rstrip("/") and str(err.value).startswith(f"The language model at {err.value.endpoint} ")
     assert "\n" not in str(err.value)
     fallback = answerer_for(settings.model_copy(update={"fallback_extractive": True}), embeddings)
     if failure != "refused":

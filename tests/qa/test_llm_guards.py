@@ -12,11 +12,20 @@ import time
 
 import pytest
 
-from qa.answer import ECHO_NOTE
-from qa.errors import LLMError
-from qa.generate import prompt
+from qa.answering.answer import ECHO_NOTE
+from qa.answering.generate import prompt
+from qa.errors import LLMContextOverflow, LLMCutOff, LLMRejected
 from tests.conftest import ROOT
-from tests.helpers import INF, REGRET, URGE, answerer_for, citing, llm_settings, passage_number, run_ask
+from tests.helpers import (
+    INF,
+    REGRET,
+    URGE,
+    answerer_for,
+    citing,
+    llm_settings,
+    passage_number,
+    run_ask,
+)
 from tests.openai_stub import refused_url
 from ui.render import CONTRADICTED, NOT_SUPPORTING, answer_plain
 
@@ -63,8 +72,9 @@ def test_numbered_lists_keep_their_markers_with_their_sentences(llm, openai_stub
 
 def test_a_stream_cut_mid_answer_says_so_and_how_much_arrived(sample_settings, embeddings, openai_stub):
     openai_stub.fail("disconnect")
-    with pytest.raises(LLMError, match=r"cut its answer off mid-stream, after 3 characters"):
+    with pytest.raises(LLMCutOff) as err:
         answerer_for(llm_settings(sample_settings, openai_stub.base_url), embeddings).answer(INF)
+    assert err.value.arrived == 3  # closed or not: the kernel delivers the close as EOF or as a reset
 
 
 def test_generation_stops_at_the_token_cap_with_a_note(sample_settings, embeddings, openai_stub):
@@ -100,19 +110,20 @@ def test_the_prompt_is_trimmed_to_the_context_lowest_ranks_first(sample_settings
     assert "NEWSQA_LLM_CONTEXT=1000" in answer.note and answer.sentences[0].supported
 
 
-@pytest.mark.parametrize(("failure", "message"), [
-    ("overflow", "rejected the prompt as too long for its context window (HTTP 400: Requested tokens"),
-    ("404", "has no POST /v1/nope/chat/completions or no such model (HTTP 404)"),
+@pytest.mark.parametrize(("failure", "error", "fields"), [
+    ("overflow", LLMContextOverflow, {"status": 400}),
+    ("404", LLMRejected, {"status": 404, "route": "POST /v1/nope/chat/completions"}),
 ])
-def test_status_errors_name_what_happened(sample_settings, embeddings, openai_stub, failure, message):
+def test_status_errors_name_what_happened(sample_settings, embeddings, openai_stub, failure, error, fields):
     url = openai_stub.base_url
     if failure == "404":
         url = url.replace("/v1", "/v1/nope")
     else:
         openai_stub.fail(failure)
-    with pytest.raises(LLMError) as err:
+    with pytest.raises(error) as err:
         answerer_for(llm_settings(sample_settings, url), embeddings).answer(INF)
-    assert message in str(err.value) and "Error code" not in str(err.value)
+    assert type(err.value) is error and {f: getattr(err.value, f) for f in fields} == fields
+    assert "Error code" not in str(err.value) and "Error code" not in err.value.detail
 
 
 def test_a_follow_up_rewrite_that_is_no_question_is_replaced_by_the_rule(llm, openai_stub):

@@ -12,8 +12,8 @@ from click.testing import CliRunner
 from ingest.article import Article
 from qa.config import Settings
 from qa.errors import ConfigError, EmptyIndexError
-from qa.retrieve import HybridRetriever, chroma_where, make_retriever
-from qa.store import open_lexical, open_store
+from qa.index.store import open_lexical, open_store
+from qa.retrieval.retrieve import HybridRetriever, chroma_where, make_retriever
 from qa.types import Filters
 from tests.conftest import make_indexer, seed_article
 from tests.helpers import SAMPLE_QUESTIONS
@@ -156,7 +156,7 @@ def test_stale_lexical_index_is_rebuilt_before_searching(own_settings, embedding
 
 
 def test_missing_lexical_index_is_rebuilt(own_settings, embeddings):
-    from qa.lexical import lexical_path
+    from qa.index.lexical import lexical_path
 
     lexical_path(own_settings.data_dir, own_settings.collection).unlink()
     retriever = retriever_for(own_settings, embeddings)
@@ -288,7 +288,7 @@ def test_filtered_dense_shortcuts_equal_chromas_own_filter(news_retriever, embed
                                                            max_ids, monkeypatch):
     """Searching among allowed ids, or filtering a wider unfiltered query, must give exactly what
     Chroma's where-filter gives."""
-    monkeypatch.setattr("qa.retrieve.MAX_FILTER_IDS", max_ids)
+    monkeypatch.setattr("qa.retrieval.retrieve.MAX_FILTER_IDS", max_ids)
     retriever = news_retriever
     saved, retriever.candidates = retriever.candidates, candidates
     try:

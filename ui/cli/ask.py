@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from ui.cli.options import as_of_option, filter_options
+from ui.cli.options import as_of_option, filter_options, pass_settings
 
 if TYPE_CHECKING:
     from qa.config import Settings
@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 @as_of_option
 @click.option("--json", "as_json", is_flag=True, help="Print the Answer as JSON.")
 @click.option("--fallback", is_flag=True, help="If the language model fails, answer extractively instead.")
-@click.pass_obj
+@pass_settings
 def ask(settings: Settings, question, k, filters, as_of, as_json, fallback) -> None:
     """Answer a question from the indexed articles, citing the passages it rests on.
 

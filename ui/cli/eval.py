@@ -14,11 +14,13 @@ from typing import TYPE_CHECKING
 import click
 
 from qa.errors import EmptyIndexError
-from qa.eval.sets import FORMATS, QuestionSet, read_question_set
+from qa.eval import FORMATS
+from ui.cli.options import pass_settings
 from ui.context import Library
 
 if TYPE_CHECKING:
     from qa.config import Settings
+    from qa.eval.sets import QuestionSet
 
 
 @click.command()
@@ -41,7 +43,7 @@ if TYPE_CHECKING:
 @click.option("--field", "fields", multiple=True, metavar="OURS=THEIRS",
               help="Map a field name of another layout, e.g. --field question=prompt --field answers=gold.")
 @click.option("--limit", type=click.IntRange(1), help="Only the first N valid questions.")
-@click.pass_obj
+@pass_settings
 def eval_command(settings: Settings, questions, corpus, out, k, baseline, floors, ceilings, tolerance, fmt, fields,
                  limit) -> None:
     """Score answers against a fixed question set: retrieval, correctness, citations, refusals, latency.
@@ -62,6 +64,8 @@ def eval_command(settings: Settings, questions, corpus, out, k, baseline, floors
     gates = {"floors": dict(parse_gate(g) for g in floors),
              "ceilings": dict(parse_gate(g, ceiling=True) for g in ceilings)}
     old = _read_baseline(baseline) if baseline else None
+    from qa.eval.sets import read_question_set
+
     qset = read_question_set(questions, fmt, parse_field_map(fields), limit)
     for line in [f"skipped {p}" for p in qset.problems] + [f"note: {n}" for n in qset.notes]:
         click.echo(line, err=True)

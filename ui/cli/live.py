@@ -14,7 +14,7 @@ from typing import IO, TYPE_CHECKING, Any
 from langchain_core.callbacks import BaseCallbackHandler
 
 if TYPE_CHECKING:
-    from qa.answer import Answerer
+    from qa.answering.answer import Answerer
     from qa.types import Answer
 
 STAGES = {"condense": "Reading the follow-up…", "retrieve": "Searching the articles…",

@@ -8,9 +8,8 @@ from typing import TYPE_CHECKING
 
 import click
 
-from qa.config import get_settings
 from qa.errors import NewsqaError
-from ui.cli.options import parse_field_map
+from ui.cli.options import parse_field_map, pass_settings
 from ui.context import Library
 from ui.render import UNTITLED
 
@@ -27,8 +26,7 @@ class NewsqaGroup(click.Group):
 
 @click.group(cls=NewsqaGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="newsqa")
-@click.pass_context
-def cli(ctx: click.Context) -> None:
+def cli() -> None:
     """Ask questions of your news archive; every answer cites the passages it rests on.
 
     \b
@@ -41,7 +39,6 @@ def cli(ctx: click.Context) -> None:
       OPENAI_BASE_URL=http://127.0.0.1:8001/v1 newsqa ask "..."   # answers by your LLM
     Every command has --help with examples.
     """
-    ctx.obj = get_settings()
 
 
 @cli.command()
@@ -55,7 +52,7 @@ def cli(ctx: click.Context) -> None:
 @click.option("--allow-private", is_flag=True,
               help="Also fetch URLs on loopback, private and link-local addresses (this run only).")
 @click.option("--json", "as_json", is_flag=True, help="Print the run summary as JSON.")
-@click.pass_obj
+@pass_settings
 def ingest(settings: Settings, sources, include, exclude, fields, prune, strict, allow_private,
            as_json) -> None:
     """Add articles from files, folders, JSON/JSONL exports, HTML pages, RSS/Atom feeds or URLs.
@@ -107,7 +104,7 @@ def _print_report(report) -> None:
 
 @cli.command()
 @click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
-@click.pass_obj
+@pass_settings
 def stats(settings: Settings, as_json) -> None:
     """Show what is indexed: articles, stories, chunks, outlets and date range.
 
@@ -139,7 +136,7 @@ def stats(settings: Settings, as_json) -> None:
 
 @cli.command()
 @click.argument("refs", nargs=-1, required=True)
-@click.pass_obj
+@pass_settings
 def delete(settings: Settings, refs) -> None:
     """Remove articles by article id, URL or source file (a folder removes everything under it).
 

@@ -13,6 +13,22 @@ from ui.render import parse_filters
 DATE = click.DateTime(["%Y-%m-%d"])
 
 
+def pass_settings(command):
+    """Like `click.pass_obj` for the Settings, read from the environment and .env when the command runs
+    (not for --help, so help costs no pydantic). A Settings given as the context object is used as is."""
+
+    @click.pass_context
+    @functools.wraps(command)
+    def run(ctx: click.Context, *args, **kwargs):
+        if ctx.obj is None:
+            from qa.config import get_settings
+
+            ctx.obj = get_settings()
+        return command(ctx.obj, *args, **kwargs)
+
+    return run
+
+
 def cli_filters(since, until, sources) -> Filters:
     """Click values -> Filters (dates from click.DateTime), refusing an empty date range."""
     try:

@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING
 
 import click
 
-from qa.retrieve import MODES
-from ui.cli.options import as_of_option, filter_options
+from qa.retrieval import MODES
+from ui.cli.options import as_of_option, filter_options, pass_settings
 from ui.render import UNTITLED
 
 if TYPE_CHECKING:
@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 @click.option("--literal", is_flag=True, help="Ignore the dates and outlets the query names (no soft cues).")
 @click.option("--json", "as_json", is_flag=True,
               help='Print {"query": ..., "understood": {...}, "results": [...]} as JSON.')
-@click.pass_obj
+@pass_settings
 def search(settings: Settings, query, k, filters, mode, as_of, literal, as_json) -> None:
     """Show the passages that best match QUERY, best first, with their scores and sources.
 
@@ -45,7 +45,7 @@ def search(settings: Settings, query, k, filters, mode, as_of, literal, as_json)
       newsqa search "Diaz-Canel" --source TASS --source Reuters --json
       newsqa search "INF Treaty" --mode lexical      # compare with --mode dense
     """
-    from qa.retrieve import make_retriever
+    from qa.retrieval.retrieve import make_retriever
     from ui.context import Library
 
     library = Library(settings)
@@ -75,7 +75,7 @@ def _hit_plain(hit: dict) -> str:
 
 
 @click.command()
-@click.pass_obj
+@pass_settings
 def reindex(settings: Settings) -> None:
     """Rebuild the lexical (BM25) index from the Chroma collection and print the chunk count.
 

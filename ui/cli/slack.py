@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING
 
 import click
 
+from ui.cli.options import pass_settings
+
 if TYPE_CHECKING:
     from qa.config import Settings
 
@@ -28,7 +30,7 @@ def missing_tokens(settings: Settings, http: bool) -> list[str]:
 @click.option("--host", default="127.0.0.1", show_default=True, help="HTTP mode: address to listen on.")
 @click.option("--port", default=3000, show_default=True, type=click.IntRange(0, 65535),
               help="HTTP mode: port to listen on.")
-@click.pass_obj
+@pass_settings
 def slack(settings: Settings, http: bool, host: str, port: int) -> None:
     """Run the Slack bot: answers @mentions (in thread), DMs, thread follow-ups and /ask.
 

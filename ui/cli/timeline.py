@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from ui.cli.options import as_of_option, filter_options
+from ui.cli.options import as_of_option, filter_options, pass_settings
 from ui.render import UNTITLED, carried_by_names, timeline_day
 
 if TYPE_CHECKING:
@@ -30,7 +30,7 @@ INDENT = 14
 @as_of_option
 @click.option("--json", "as_json", is_flag=True,
               help='Print {"query": ..., "understood": {...}, "timeline": [...]} as JSON (oldest first).')
-@click.pass_obj
+@pass_settings
 def timeline(settings: Settings, query, k, filters, as_of, as_json) -> None:
     """Show how a story developed: the passages matching QUERY in publication order, each dated.
 
@@ -42,7 +42,7 @@ def timeline(settings: Settings, query, k, filters, as_of, as_json) -> None:
       newsqa timeline "Harbour City dock strike"
       newsqa timeline "measles Northfield" --since 2024-02-01 --json
     """
-    from qa.timeline import timeline as build
+    from qa.retrieval.timeline import timeline as build
     from ui.context import Library
 
     library = Library(settings)

@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING
 import click
 
 from qa.feedback import FeedbackStore, feedback_path
+from ui.cli.options import pass_settings
 from ui.context import Library
-from ui.web.app import LOOPBACK
 
 if TYPE_CHECKING:
     from qa.config import Settings
@@ -21,7 +21,7 @@ if TYPE_CHECKING:
               help="Address to listen on [default: NEWSQA_WEB_HOST or 127.0.0.1].")
 @click.option("--port", type=click.IntRange(0, 65535), default=None,
               help="Port to listen on [default: NEWSQA_WEB_PORT or 7860].")
-@click.pass_obj
+@pass_settings
 def web(settings: Settings, host, port) -> None:
     """Serve the chat in the browser: streamed answers with source cards, filters, feedback, a library.
 
@@ -39,6 +39,8 @@ def web(settings: Settings, host, port) -> None:
     from ui.web.app import build_app, launch
 
     host = host or settings.web_host
+    from ui.web.app import LOOPBACK
+
     if host not in LOOPBACK and not settings.web_auth:
         click.echo(f"warning: serving on {host} without a login (set NEWSQA_WEB_AUTH=user:password); "
                    "the library is read-only", err=True)
@@ -57,7 +59,7 @@ def feedback() -> None:
 @click.option("--format", "fmt", type=click.Choice(["jsonl", "csv"]), default="jsonl", show_default=True)
 @click.option("--out", type=click.Path(dir_okay=False, writable=True), default="-", show_default=True,
               help="File to write ('-' = standard output).")
-@click.pass_obj
+@pass_settings
 def export(settings: Settings, fmt, out) -> None:
     """Write every feedback row (time, channel, rating, question, answer, citations, settings, comment).
 

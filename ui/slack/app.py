@@ -23,7 +23,7 @@ from qa.errors import ConfigError
 from ui.slack.bot import SlackBot
 
 if TYPE_CHECKING:
-    from qa.answer import Answerer
+    from qa.answering.answer import Answerer
     from qa.config import Settings
     from qa.feedback import FeedbackStore
 

@@ -23,7 +23,7 @@ from ui.slack.reply import MessageReply, Reply, ResponseUrlReply, deliver
 from ui.slack.thread import ANSWER_EVENT, in_thread, plain_text, thread_history
 
 if TYPE_CHECKING:
-    from qa.answer import Answerer
+    from qa.answering.answer import Answerer
     from qa.config import Settings
     from qa.feedback import FeedbackStore
 

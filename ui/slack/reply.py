@@ -23,7 +23,7 @@ from ui.render import user_message
 from ui.slack.render import PLACEHOLDER, progress_message, text_message
 
 if TYPE_CHECKING:
-    from qa.answer import Answerer
+    from qa.answering.answer import Answerer
 
 log = logging.getLogger(__name__)
 

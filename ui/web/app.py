@@ -16,7 +16,7 @@ from qa.config import Settings
 from qa.errors import ConfigError
 
 if TYPE_CHECKING:
-    from qa.answer import Answerer
+    from qa.answering.answer import Answerer
     from ui.context import Library
 
 CSS_PATH = Path(__file__).with_name("web.css")
@@ -51,7 +51,7 @@ def build_app(settings: Settings, answerer: Answerer, library: Library, host: st
     """The Gradio Blocks app: a Chat tab (streamed, cited answers) and a Library tab (stats; add and
     remove for editors).
 
-    answerer: `qa.answer.Answerer`; library: `ui.context.Library` (store, indexer) for the same settings;
+    answerer: `qa.answering.answer.Answerer`; library: `ui.context.Library` (store, indexer) for the same settings;
     host: the address it will listen on (default NEWSQA_WEB_HOST): without logins, only a loopback
     chat may change the library.
     """

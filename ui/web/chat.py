@@ -23,7 +23,7 @@ from ui.render import feedback_row, parse_filters, user_message
 from ui.web.render import answer_markdown
 
 if TYPE_CHECKING:
-    from qa.answer import Answerer
+    from qa.answering.answer import Answerer
     from qa.config import Settings
     from qa.feedback import FeedbackStore
 

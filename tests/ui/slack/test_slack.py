@@ -12,16 +12,24 @@ import time
 import pytest
 from pydantic import SecretStr
 
-from qa.answer import build_answerer
+from qa.answering.answer import build_answerer
 from qa.errors import ConfigError
 from qa.feedback import FeedbackStore
-from qa.retrieve import make_retriever
-from qa.store import open_lexical, open_store
+from qa.index.store import open_lexical, open_store
+from qa.retrieval.retrieve import make_retriever
 from tests.openai_stub import refused_url
-from tests.slack_stub import BOT_ID, BOT_USER_ID, SlackStub, action_form, command_form, event_body, signed_post
+from tests.slack_stub import (
+    BOT_ID,
+    BOT_USER_ID,
+    SlackStub,
+    action_form,
+    command_form,
+    event_body,
+    signed_post,
+)
+from ui.render import LLM_DOWN, NOT_INDEXED
 from ui.slack.app import build_slack_app, make_http_server, socket_mode_handler
 from ui.slack.render import PLACEHOLDER
-from ui.render import LLM_DOWN, NOT_INDEXED
 
 SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
 QUESTION = "What did Russia say about the INF treaty?"

@@ -1,8 +1,9 @@
-"""The OpenAI-compatible chat model, and turning its failures into one readable `LLMError` line.
+"""The OpenAI-compatible chat model, and turning its failures into the `LLMError` that names them.
 
 `make_chat_model(settings)` returns a streaming `ChatOpenAI` when `OPENAI_API_KEY` and/or
 `OPENAI_BASE_URL` is set, else None (extractive mode). `stream_text` and `complete` call it and raise
-`LLMError` for refused connections, timeouts, 429, 5xx, malformed or cut-off streams, e.g.:
+one class of `qa.errors.LLMError` per failure (unreachable, timeout, cut off, rejected with an HTTP
+status, context overflow, bad response), each a readable line, e.g.:
 
     The language model at http://127.0.0.1:9/v1 refused the connection. Is the server running?
     Check OPENAI_BASE_URL, or run without it for extractive answers.
@@ -13,12 +14,20 @@ from __future__ import annotations
 import json
 import re
 import time
-from dataclasses import dataclass
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from qa.config import Settings
-from qa.errors import LLMError
+from qa.errors import (
+    LLMBadResponse,
+    LLMContextOverflow,
+    LLMCutOff,
+    LLMError,
+    LLMRejected,
+    LLMTimeout,
+    LLMUnreachable,
+)
 
 if TYPE_CHECKING:
     from langchain_core.runnables import RunnableConfig
@@ -26,7 +35,6 @@ if TYPE_CHECKING:
     from qa.protocols import ChatModel
 
 OPENAI_URL = "https://api.openai.com/v1"
-_FALLBACK_HINT = "or use --fallback (NEWSQA_FALLBACK_EXTRACTIVE=true) for an extractive answer"
 
 
 def make_chat_model(settings: Settings):
@@ -143,9 +151,7 @@ def stream_text(llm: ChatModel, messages: Any, config: RunnableConfig | None = N
     except Exception as exc:  # narrowed by explain(); anything it doesn't know is re-raised
         raise explain(exc, llm, arrived=ending.chars) from exc
     if not ending.reason:
-        raise LLMError(f"The language model at {endpoint(llm)} cut its answer off mid-stream, "
-                       f"{_arrived(ending.chars)} (the stream ended before the answer did). Check the "
-                       f"server's logs, {_FALLBACK_HINT}.")
+        raise LLMCutOff(endpoint(llm), ending.chars, closed=False)
 
 
 def complete(llm: ChatModel, messages: Any, config: RunnableConfig | None = None) -> str:
@@ -153,38 +159,29 @@ def complete(llm: ChatModel, messages: Any, config: RunnableConfig | None = None
     return "".join(stream_text(llm, messages, config))
 
 
-def _arrived(chars: int) -> str:
-    return f"after {chars} characters of it had arrived" if chars else "before any of it arrived"
-
-
 def explain(exc: Exception, llm: ChatModel, arrived: int = 0) -> LLMError:
-    """Map an openai/httpx/stream-parsing exception to an LLMError; re-raise anything else.
+    """Map an openai/httpx/stream-parsing exception to its LLMError; re-raise anything else.
 
     arrived: characters of the reply received before the failure (a stream cut mid-answer says so).
     """
     import httpx
     import openai
 
-    where = f"The language model at {endpoint(llm)}"
-    timeout = getattr(llm, "request_timeout", None)
+    where = endpoint(llm)
     if _cut_off(exc):
-        return LLMError(f"{where} cut its answer off mid-stream, {_arrived(arrived)} (the connection closed "
-                        f"early). Check the server's logs, {_FALLBACK_HINT}.")
+        return LLMCutOff(where, arrived, closed=True)
     match exc:
         case openai.APITimeoutError() | httpx.TimeoutException():
-            return LLMError(f"{where} did not answer within {timeout} s. Check that the server is up "
-                            f"and not overloaded, raise NEWSQA_LLM_TIMEOUT, {_FALLBACK_HINT}.")
+            return LLMTimeout(where, getattr(llm, "request_timeout", None))
         case openai.APIConnectionError() | httpx.ConnectError():
-            return LLMError(f"{where} refused the connection. Is the server running? Check "
-                            "OPENAI_BASE_URL, or run without it for extractive answers.")
+            return LLMUnreachable(where)
         case openai.APIStatusError():
-            return LLMError(f"{where} {_status_problem(exc)}")
+            return _rejected(where, exc)
         case (json.JSONDecodeError() | openai.APIResponseValidationError() | httpx.HTTPError()
               | ValueError()):  # langchain: "No generation chunks were returned" for a non-stream reply
-            return LLMError(f"{where} sent a malformed response stream ({_first_line(exc)}). Check "
-                            f"that OPENAI_BASE_URL points at an OpenAI-compatible server, {_FALLBACK_HINT}.")
+            return LLMBadResponse(where, _first_line(exc))
         case openai.APIError():
-            return LLMError(f"{where} reported an error: {_first_line(exc)}. {_FALLBACK_HINT.capitalize()}.")
+            return LLMBadResponse(where, _first_line(exc), malformed=False)
     raise exc
 
 
@@ -201,25 +198,13 @@ def _cut_off(exc: BaseException) -> bool:
 _OVERFLOW = re.compile(r"context|exceed|too long|too many tokens|n_ctx|maximum .*length", re.I)
 
 
-def _status_problem(exc) -> str:
-    """'failed with HTTP 500 (...). ...' — what a status code means and what to do about it."""
+def _rejected(where: str, exc) -> LLMRejected:
+    """The LLMRejected for an HTTP error status (LLMContextOverflow when it says the prompt is too long)."""
     status, detail = exc.status_code, _detail(exc)
-    if status == 429:
-        return (f"is rate-limiting requests (HTTP 429: {detail}). Wait and retry, raise "
-                f"NEWSQA_LLM_MAX_RETRIES, {_FALLBACK_HINT}.")
-    if status in (401, 403):
-        return f"rejected the credentials (HTTP {status}: {detail}). Check OPENAI_API_KEY."
-    if status == 404:
-        route = f"{exc.request.method} {exc.request.url.path}" if getattr(exc, "request", None) else "the route"
-        return (f"has no {route} or no such model (HTTP 404). Check that OPENAI_BASE_URL ends in /v1 and "
-                "that NEWSQA_LLM_MODEL names a model it serves.")
     if status in (400, 413) and _OVERFLOW.search(detail):
-        return (f"rejected the prompt as too long for its context window (HTTP {status}: {detail}). Set "
-                "NEWSQA_LLM_CONTEXT to the server's context size (e.g. llama.cpp's --n_ctx), or lower "
-                "NEWSQA_TOP_K.")
-    if status >= 500:
-        return f"failed with HTTP {status} ({detail}). Retry later, {_FALLBACK_HINT}."
-    return f"refused the request with HTTP {status} ({detail})."
+        return LLMContextOverflow(where, status, detail)
+    route = f"{exc.request.method} {exc.request.url.path}" if getattr(exc, "request", None) else ""
+    return LLMRejected(where, status, detail, route=route if status == 404 else "")
 
 
 def _detail(exc) -> str:

@@ -2,7 +2,7 @@
 
 A question that looks like a follow-up ("What about the credit?", "Why did they do it?") gets the
 names of the earlier question it continues appended, so retrieval lands in the same articles. The
-LLM mode condenses with a prompt instead (`qa/generate.py`).
+LLM mode condenses with a prompt instead (`qa/answering/generate.py`).
 
 >>> rewrite("What about the credit?", [("What did Russia and Cuba say about the INF Treaty?", "...")])
 'What about the credit? (Russia Cuba INF Treaty)'

@@ -1,4 +1,4 @@
-"""LLM mode: the prompts (from `qa/prompts/`) and the messages built from them.
+"""LLM mode: the prompts (from `qa/answering/prompts/`) and the messages built from them.
 
 Passages are numbered 1..n in retrieval order, headed with title, outlet and date, and fenced between
 <passages> and </passages>; any copy of those fence lines inside an article is defused first, so a
@@ -21,8 +21,8 @@ from dataclasses import replace
 from functools import cache
 from pathlib import Path
 
+from qa.answering.llm import Limits
 from qa.injection import mask
-from qa.llm import Limits
 from qa.text import MARKER, sentence_spans, split_sentences, strip_markers
 from qa.types import SearchHit
 
@@ -45,7 +45,7 @@ _ABSTAIN = re.compile(
 
 @cache
 def prompt(name: str) -> str:
-    """The text of qa/prompts/<name>.txt (read once)."""
+    """The text of qa/answering/prompts/<name>.txt (read once)."""
     return (PROMPTS / f"{name}.txt").read_text(encoding="utf-8").strip()
 
 
@@ -66,7 +66,7 @@ def format_passages(hits: Sequence[SearchHit]) -> str:
 
 @cache
 def chat_prompt(name: str):
-    """qa/prompts/<name>.txt (system) and <name>_user.txt (human) as a LangChain ChatPromptTemplate,
+    """qa/answering/prompts/<name>.txt (system) and <name>_user.txt (human) as a LangChain ChatPromptTemplate,
     with the worked example <name>_example_user.txt / <name>_example_ai.txt as a first exchange when the
     prompt has one (small models copy an example far better than they follow rules).
 

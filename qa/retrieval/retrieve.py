@@ -2,7 +2,7 @@
 
 Both retrievers get the same filters, so a filter that matches nothing returns nothing (never
 everything). After fusion a per-article cap keeps one long article from crowding out the rest, and
-syndicated copies of a story fold into one hit (`qa.collapse`) that lists the other outlets carrying it.
+syndicated copies of a story fold into one hit (`qa.retrieval.collapse`) that lists the other outlets carrying it.
 
 What a question says about time and source (`qa.query.Understanding`) steers the ranking softly:
 each named outlet, and the date window, adds a ranking searched under that cue to the fusion, and
@@ -19,31 +19,40 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache
 from typing import TYPE_CHECKING
 
-from qa.collapse import Group, collapse, representative
 from qa.dates import day_date
 from qa.errors import ConfigError, EmptyIndexError, StoreError
+from qa.index.stories import StoryIndex
 from qa.query import Catalogue, Understanding, understand
-from qa.stories import StoryIndex, copied, story_triples
-from qa.types import Chunk, Copy, Filters, SearchHit
-from qa.versions import agree
+from qa.retrieval import MODES
+from qa.retrieval.collapse import Group, collapse, representative
+from qa.retrieval.copies import CopyJudge
+from qa.types import DEFAULT_K, Chunk, Copy, Filters, SearchHit
 
 if TYPE_CHECKING:
     from qa.config import Settings
-    from qa.lexical import LexicalIndex
+    from qa.index.lexical import LexicalIndex
+    from qa.index.store import Store
     from qa.protocols import Embedder
-    from qa.store import Store
 
 log = logging.getLogger(__name__)
 
-MODES = ("hybrid", "dense", "lexical")
 OVERFETCH = 8  # how much wider the unfiltered dense query is when filters are set (see `_dense`)
 MAX_FILTER_IDS = 10_000  # above this many allowed chunks, searching among their ids stops paying off
 WINDOW_SLACK = timedelta(days=1)  # a report of an event is often published the day after (or, by UTC, before)
+
+
+@dataclass(frozen=True)
+class Ranking:
+    """One retriever's chunk ids, best first, and the weight fusion gives them."""
+
+    ids: list[str]
+    weight: float
 
 
 def _day(value) -> int:
@@ -87,11 +96,6 @@ def rrf(rankings: Sequence[tuple[Sequence[str], float]], rrf_k: int) -> dict[str
     return fused
 
 
-def article_id_of(chunk_id: str) -> str:
-    """'3f2a9c0d1e2b4a5c:0007' -> '3f2a9c0d1e2b4a5c' (chunk ids are '<article_id>:<index>')."""
-    return chunk_id.rpartition(":")[0] or chunk_id
-
-
 class HybridRetriever:
     """Search one Store and its LexicalIndex together.
 
@@ -103,15 +107,14 @@ class HybridRetriever:
     story (None: none are, nothing is collapsed).
     """
 
-    def __init__(self, store: Store, lexical: LexicalIndex, embeddings: Embedder, *, k: int = 6, per_article: int = 3,
-                 candidates: int = 30, rrf_k: int = 15, dense_weight: float = 0.95,
+    def __init__(self, store: Store, lexical: LexicalIndex, embeddings: Embedder, *, k: int = DEFAULT_K,
+                 per_article: int = 3, candidates: int = 30, rrf_k: int = 15, dense_weight: float = 0.95,
                  lexical_weight: float = 1.0, cue_weight: float = 1.0, recheck_seconds: float = 60.0,
                  stories: StoryIndex | None = None):
         self.store, self.lexical, self.embeddings, self.stories = store, lexical, embeddings, stories
         self.k, self.per_article, self.candidates = k, per_article, candidates
         self.rrf_k, self.dense_weight, self.lexical_weight = rrf_k, dense_weight, lexical_weight
-        self.cue_weight = cue_weight
-        self.recheck_seconds = recheck_seconds
+        self.cue_weight, self.recheck_seconds = cue_weight, recheck_seconds
         self._checked_at: float | None = None
         self._check_lock = threading.Lock()  # web threads share one retriever: rebuild only once
 
@@ -158,28 +161,38 @@ class HybridRetriever:
         # in passages quoting TechCrunch): the lexical side searches without them (dates stay: "2018
         # Winter Olympics" is a name as often as a time).
         words = cues.residual(query, dates=False).replace("_", " ") if cues is not None else query
-        vector = self.embeddings.embed_query(query) if mode != "lexical" else None
-        rankings: list[tuple[list[Chunk] | list[str], float]] = []
-        for cue, weight in [(filters, 1.0)] + [(f, self.cue_weight) for f in cue_filters(cues, filters)]:
-            if mode != "lexical":
-                rankings.append((self._dense(vector, cue), self.dense_weight * weight))
-            if mode != "dense":
-                rankings.append((self._lexical(words, cue), self.lexical_weight * weight))
-        for part, part_filters in part_queries(cues, filters):
-            if mode != "lexical":
-                rankings.append((self._dense(self.embeddings.embed_query(part), part_filters),
-                                 self.dense_weight * self.cue_weight))
-            if mode != "dense":
-                rankings.append((self._lexical(part, part_filters), self.lexical_weight * self.cue_weight))
-        if cues is not None and cues.recency:
-            rankings.append((_newest_first(rankings), self.cue_weight))
-        hits = self._fuse(rankings, k, {o.casefold() for o in cues.outlets} if cues is not None else set())
+        known: dict[str, Chunk] = {}  # the chunks read so far (the dense side reads them)
+        rankings = self._rankings(query, words, filters, cues, mode, known)
+        hits = self._fuse(rankings, known, k, {o.casefold() for o in cues.outlets} if cues is not None else set())
         if not hits and self.store.count() == 0:
             raise EmptyIndexError(
                 f"Nothing is indexed in collection {self.store.name!r} yet: "
                 "run `newsqa ingest <files, folders or URLs>` first (try `newsqa ingest samples/`)."
             )
         return hits
+
+    def _rankings(self, query: str, words: str, filters: Filters | None, cues: Understanding | None,
+                  mode: str, known: dict[str, Chunk]) -> list[Ranking]:
+        """What fusion weighs: the question under the user's filters, again under each cue of the question
+        (an outlet, a date window), each part of a two-part question, and for "latest" newest first.
+        words: the question for BM25 (without the outlets it names); known gets the chunks read."""
+        vector = self.embeddings.embed_query(query) if mode != "lexical" else None
+        searches = [(vector, words, filters, 1.0)]
+        searches += [(vector, words, cue, self.cue_weight) for cue in cue_filters(cues, filters)]
+        searches += [(self.embeddings.embed_query(part) if mode != "lexical" else None, part, part_filters,
+                      self.cue_weight) for part, part_filters in part_queries(cues, filters)]
+        rankings = []
+        for dense_query, lexical_query, where, weight in searches:
+            if mode != "lexical":
+                chunks = self._dense(dense_query, where)
+                known.update((c.id, c) for c in chunks)
+                rankings.append(Ranking([c.id for c in chunks], self.dense_weight * weight))
+            if mode != "dense":
+                rankings.append(Ranking(self._lexical(lexical_query, where), self.lexical_weight * weight))
+        if cues is not None and cues.recency:  # every chunk read, newest publication first (unknown last)
+            newest = sorted(known.values(), key=lambda c: c.published_at or "", reverse=True)
+            rankings.append(Ranking([c.id for c in newest], self.cue_weight))
+        return rankings
 
     def _dense(self, vector, filters: Filters | None) -> list[Chunk]:
         """The nearest `candidates` chunks that pass filters.
@@ -206,55 +219,28 @@ class HybridRetriever:
     def _lexical(self, query: str, filters: Filters | None) -> list[str]:
         return [cid for cid, _ in self.lexical.search(query, self.candidates, filters)]
 
-    def _fuse(self, rankings: list[tuple[list, float]], k: int, named: set[str] = frozenset()) -> list[SearchHit]:
-        """RRF of the rankings (chunks or ids), capped per article, copies collapsed; only the chunks
-        that matter are read from the store. named: outlets the question names (their copy is cited)."""
-        known = {c.id: c for ranking, _ in rankings for c in ranking if isinstance(c, Chunk)}
-        fused = rrf([([c.id if isinstance(c, Chunk) else c for c in ranking], weight)
-                     for ranking, weight in rankings], self.rrf_k)
+    def _fuse(self, rankings: list[Ranking], known: dict[str, Chunk], k: int,
+              named: set[str] = frozenset()) -> list[SearchHit]:
+        """RRF of the rankings, capped per article, copies collapsed; only the chunks that matter are
+        read from the store. named: outlets the question names (their copy is cited)."""
+        # fuse: one score per chunk id, best first
+        fused = rrf([(r.ids, r.weight) for r in rankings], self.rrf_k)
         ranked = sorted(fused, key=lambda cid: -fused[cid])
-        story = self.stories.story_of(map(article_id_of, ranked)) if self.stories is not None else {}
-
-        def article_of(cid: str) -> str:
-            return known[cid].article_id if cid in known else article_id_of(cid)
-
-        shared = _shared_stories(ranked, article_of, story)
-        self._read(known, shared)  # their texts decide what is a copy
-        triples = self.stories.triples({article_of(cid) for cid in shared}) if shared else {}
-        originals = {sid: copies[0].article_id for sid, copies in
-                     self.stories.members({story[article_of(cid)] for cid in shared}).items()} if shared else {}
-
-        passages: dict[str, set[int]] = {}
-
-        def passage(cid: str) -> set[int]:
-            if cid not in passages:
-                passages[cid] = story_triples(known[cid].text)
-            return passages[cid]
-
-        versions: set[frozenset[str]] = set()  # pairs of articles whose passages are versions, not copies
-
-        def same(cid: str, other: str) -> bool:
-            """Does chunk cid repeat the other chunk (`qa.stories.copied`) and say the same (`qa.versions`)?"""
-            if cid not in known or other not in known:
-                return False
-            if not copied(passage(cid), passage(other), triples.get(article_of(other))):
-                return False
-            if agree(known[cid].text, known[other].text):
-                return True
-            versions.add(frozenset((article_of(cid), article_of(other))))
-            return False
-
+        # who copies whom, among the stories with two or more articles ranked
+        judge = CopyJudge(ranked, known, self.stories, lambda ids: self._read(known, ids))
         while True:
-            groups = collapse(ranked, k, self.per_article, article_of=article_of, story_of=story.get, same=same,
-                              original_of=originals.get)
+            # keep k passages, at most per_article of a story, copies folded into the passage they copy
+            groups = collapse(ranked, k, self.per_article, article_of=judge.article_of, story_of=judge.story.get,
+                              same=judge.same, original_of=judge.originals.get)
+            # read what was kept; an id the store lacks (a lexical index lagging it) is dropped and we go again
             missing = [cid for g in groups for cid in g.ids if cid not in known]
             self._read(known, missing)
-            gone = {cid for cid in missing if cid not in known}  # a lexical index lagging the store
+            gone = {cid for cid in missing if cid not in known}
             if not gone:
-                return self._hits(groups, fused, known, named, versions)
+                return self._hits(groups, fused, known, named, judge.versions)
             ranked = [cid for cid in ranked if cid not in gone]
 
-    def _read(self, known: dict[str, Chunk], ids: list[str]) -> None:
+    def _read(self, known: dict[str, Chunk], ids: Iterable[str]) -> None:
         known.update((c.id, c) for c in self.store.get([cid for cid in ids if cid not in known]))
 
     def _hits(self, groups: list[Group], fused: dict[str, float], known: dict[str, Chunk],
@@ -312,21 +298,6 @@ def part_queries(cues: Understanding | None, filters: Filters | None) -> list[tu
         narrowed = (filters or Filters()).narrowed(outlets=outlets) if outlets else filters
         out.append((cues.residual(text, dates=False).replace("_", " "), narrowed if narrowed is not None else filters))
     return out
-
-
-def _shared_stories(ranked: list[str], article_of: Callable[[str], str], story: dict[str, str]) -> list[str]:
-    """The ids among ranked whose story has passages of two or more articles there (copies, maybe)."""
-    articles: dict[str, set[str]] = {}
-    for cid in ranked:
-        articles.setdefault(story.get(article_of(cid), ""), set()).add(article_of(cid))
-    return [cid for cid in ranked if len(articles.get(story.get(article_of(cid), ""), ())) > 1
-            and story.get(article_of(cid))]
-
-
-def _newest_first(rankings: list[tuple[list, float]]) -> list[Chunk]:
-    """Every chunk the rankings hold, newest publication first (unknown dates last)."""
-    chunks = {c.id: c for ranking, _ in rankings for c in ranking if isinstance(c, Chunk)}
-    return sorted(chunks.values(), key=lambda c: c.published_at or "", reverse=True)
 
 
 def hit_document(hit: SearchHit):

@@ -6,7 +6,7 @@ repeats it (`same`: another dateline, a trimmed ending, light edits, other chunk
 not a result of its own, so its slot goes to another story. Different passages of the story's original
 (its lead, its ending) are kept apart, whatever a copy cut across them.
 
->>> from qa.stories import same_passage, story_triples
+>>> from qa.index.stories import same_passage, story_triples
 >>> texts = {"a:0": "Ships wait offshore as the strike enters its second week.",
 ...          "b:0": "(Wire) - Ships wait offshore as the strike enters its second week.",
 ...          "c:0": "The port reopened on Thursday after the strike ended."}
@@ -81,7 +81,7 @@ def collapse(ranked: Sequence[str], k: int, per_article: int, *, article_of: Cal
 def representative(group: Group, chunk_of: Callable[[str], Chunk], original: str | None,
                    named: set[str] = frozenset()) -> str:
     """The chunk id a group is cited by: the copy of an outlet the question names, else the story's
-    original (a preferred outlet's copy, when there is one: see `qa.stories.originals_first`),
+    original (a preferred outlet's copy, when there is one: see `qa.index.stories.originals_first`),
     else the best ranked.
 
     >>> chunks = {cid: Chunk(cid, cid[0], 0, "", 0, 0, outlet=o) for cid, o in (("a:0", "AP"), ("b:0", "Metro"),

@@ -14,7 +14,7 @@ import numpy as np
 
 from qa.config import Settings
 from qa.errors import EmbedderMismatchError, StoreError
-from qa.lexical import LexicalIndex, lexical_path
+from qa.index.lexical import LexicalIndex, lexical_path
 from qa.types import Chunk, EmbedderIdentity
 
 

@@ -8,7 +8,7 @@ an editor's note, "Related: <headline>" lines, the carrying outlet's footer. Tol
   paragraph with a web or mail address, or a newsletter, copyright or follow-us line, are furniture.
 
 Ingest fingerprints articles on their story text (`ingest.fingerprint`); retrieval compares passages on it
-(`qa.stories`), so a copy's footer never makes its passage look new.
+(`qa.index.stories`), so a copy's footer never makes its passage look new.
 """
 
 from __future__ import annotations

@@ -7,16 +7,16 @@ reported ..., did RIA ...?"). It is read as one or more **sides** (`qa.query.cla
 ...", "..., and does ...", "compared to"), each with the outlets it names, and as one of four shapes:
 
 - **claims** (the default): yes when every side has a sentence that says it (from the side's outlets,
-  scoring at least SIDE_MIN as `qa.extractive` scores sentences) and none says the opposite
-  (negation, a denial, an opposite outcome: `qa.disagree.affirms`); no when a side's best sentence
+  scoring at least SIDE_MIN as `qa.answering.extractive` scores sentences) and none says the opposite
+  (negation, a denial, an opposite outcome: `qa.checks.disagree.affirms`); no when a side's best sentence
   says the opposite; unknown, naming the side, when a side has no such sentence;
 - **order** ("Did A report X before B reported Y?"): the sides' reports' publication dates decide;
   "before or after" questions are answered "Before" or "After";
 - **same** ("was the coverage consistent", "did they agree", "remained the same"): yes unless the
-  sides' sentences disagree (`qa.contradict.contradiction`, different figures of one kind);
+  sides' sentences disagree (`qa.checks.contradict.contradiction`, different figures of one kind);
 - **change** ("was there a change", "did it differ", "a different figure"): the mirror of same.
 
-A one-sided question whose sources split on the outcome (`qa.disagree` finds a dispute) is answered
+A one-sided question whose sources split on the outcome (`qa.checks.disagree` finds a dispute) is answered
 "Sources differ". Every verdict line cites each side it rests on.
 
 >>> asks_whether("After Polygon reported it on October 18th, did Engadget agree?"), asks_whether("Who won?")
@@ -33,20 +33,20 @@ from datetime import date, timedelta
 
 import numpy as np
 
-from qa.cite import cite_passages
-from qa.contradict import contradiction, opposite_words
+from qa.answering.extractive import coverage
+from qa.checks.cite import cite_passages
+from qa.checks.contradict import contradiction, opposite_words
+from qa.checks.disagree import DENIALS
 from qa.dates import day_label, day_of, find_windows
-from qa.disagree import DENIALS
 from qa.evidence import Evidence, Match
-from qa.extractive import coverage, score
 from qa.figures import figures
 from qa.query import AUX, Understanding, clauses, find_outlets
 from qa.query import WHETHER as _WHETHER
 from qa.text import content_words, name_phrases
 from qa.types import Answer, Filters, Part, Sentence
 
-SIDE_MIN = 0.45  # a side is said by a sentence scoring this (`qa.extractive.score`; bench/questions.py),
-#                  plus what the question's missing names cost (`qa.extractive.Coverage.names_penalty`)
+SIDE_MIN = 0.45  # a side is said by a sentence scoring this (`Match.score`; bench/questions.py),
+#                  plus what the question's missing names cost (`qa.answering.extractive.Coverage.names_penalty`)
 #                  ... and holds at least one word of what the side says of what it names (`_said_words`)
 REPORT_MIN = 0.15  # ... or this, for a side that names its report by outlet and date (its sentence only relates)
 _ORDER = re.compile(r"\b(?:before|after|earlier\s+than|later\s+than|prior\s+to)\b", re.I)
@@ -199,9 +199,9 @@ def _part(query: str, text: str, outlets: tuple[str, ...], evidence: Evidence, v
         needed = min(needed, REPORT_MIN)
     said = _said_words(text)
     usable = [m for m in evidence.matches(vector, content_words(query))
-              if m.sentence.passage in own and not m.sentence.instruction and score(m) >= needed
+              if m.sentence.passage in own and not m.sentence.instruction and m.score >= needed
               and (needed <= REPORT_MIN or _says_any(said, m.sentence.text))]
-    best = max(usable, key=lambda m: (m.sentence.passage not in used, score(m)), default=None)
+    best = max(usable, key=lambda m: (m.sentence.passage not in used, m.score), default=None)
     part = Reading(text, outlets)
     if best is not None:
         part.match, part.affirms = best, _denies(text, text) == _denies(best.sentence.text, text)
@@ -223,7 +223,7 @@ def _says_any(stems: set[str], text: str) -> bool:
 def _denies(text: str, claim: str) -> bool:
     """text negates (or disputes, or says the opposite of) what claim says: a negation or denial no
     more than NEAR words before one of claim's words other than its names ("no agreement had been
-    signed"), or an opposite outcome ("rejected" for "approved", `qa.contradict`). Idioms ("no doubt",
+    signed"), or an opposite outcome ("rejected" for "approved", `qa.checks.contradict`). Idioms ("no doubt",
     "not only") are no negation."""
     plain = _IDIOMS.sub(" ", text.replace("non-", "not "))
     if text != claim and opposite_words(claim, plain):

@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from qa.contradict import contradiction
+from qa.checks.contradict import contradiction
 from qa.evidence import Evidence, Match, PassageSentence
 from qa.text import MARKER, content_words, mentions, sentence_spans, word_set
 from qa.types import Citation, Sentence
@@ -228,7 +228,7 @@ def _best(evidence: Evidence, text: str, vector, passages: list[int] | None) -> 
     """The passage sentence that best supports text: supported ones first, then by combined score."""
     matches = evidence.matches(vector, content_words(text), passages)
     return max(matches, key=lambda m: (is_supported(text, m, _text(evidence, [m.sentence.passage])),
-                                       m.cosine + 0.3 * m.overlap), default=None)
+                                       m.score), default=None)
 
 
 def renumber(verdicts: list[Verdict]) -> dict[int, int]:
@@ -260,7 +260,7 @@ def citations(verdicts: list[Verdict], numbers: dict[int, int], evidence: Eviden
     out = []
     for passage, n in sorted(numbers.items(), key=lambda item: item[1]):
         best = max((v.match for v in verdicts if v.supported and v.match and v.match.sentence.passage == passage),
-                   key=lambda m: m.cosine + 0.3 * m.overlap, default=None)
+                   key=lambda m: m.score, default=None)
         out.append(passage_citation(evidence, passage, n, best.sentence if best else None))
     return out
 

@@ -1,7 +1,7 @@
 """Versions are not copies: two passages of one story fold into one only when they say the same.
 
 An update ("This story has been updated"), a correction or another outlet's edit keeps most of a
-story's words and changes a figure, a name or a negation. Word triples (`qa.stories.copied`) see the
+story's words and changes a figure, a name or a negation. Word triples (`qa.index.stories.copied`) see the
 same text; this module sees what changed. Each sentence of one passage is paired with the sentence of
 the other that shares most of its word triples (ALIGNED); paired sentences must agree on
 
@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import re
 
-from qa.contradict import NEGATION
+from qa.checks.contradict import NEGATION
 from qa.figures import Figure, figures, numbers_in
 from qa.text import (
     ABBREVIATION,

@@ -5,7 +5,7 @@ Offline, by what the sentences claim. A *claim* is a passage sentence that bears
 - a figure (read by `qa.figures`) of the kind the question asks for ("How many ..." a count, "How big a
   raise ..." any figure, "What share ..." a percentage), in a sentence that scores within RELEVANT of
   the best such sentence for the question; or a figure an edited copy of the sentence changes
-  (`qa.versions`), whatever the question, when one of the two is in the answer;
+  (`qa.checks.versions`), whatever the question, when one of the two is in the answer;
 - for a yes/no question, an outcome: the sentence affirms or denies what is asked ("a deal had been
   signed" / "no agreement had been signed", "approved" / "rejected", "confirmed" / "denied").
 
@@ -23,7 +23,7 @@ not a claim. Then, for each thing, newest report first:
   figure.
 
 An "as of D" question looks only at reports up to D. The line leads the answer and cites each side;
-in LLM mode the model is also asked to say so (`qa/prompts/answer.txt`), and its sentences are
+in LLM mode the model is also asked to say so (`qa/answering/prompts/answer.txt`), and its sentences are
 checked as usual.
 """
 
@@ -36,11 +36,11 @@ from datetime import datetime
 
 import numpy as np
 
-from qa.cite import cite_passages
-from qa.contradict import NEGATION, OPPOSITES
+from qa.checks.cite import cite_passages
+from qa.checks.contradict import NEGATION, OPPOSITES
+from qa.checks.versions import changes
 from qa.dates import MONTH_PATTERN, day_label, day_of
 from qa.evidence import Evidence, PassageSentence
-from qa.extractive import score
 from qa.figures import Figure, figures, thing_of
 from qa.query import Understanding, answer_kind, asks_timeline
 from qa.text import (
@@ -52,11 +52,10 @@ from qa.text import (
     word_set,
 )
 from qa.types import Answer, Chunk, Disagreement, Sentence, Side
-from qa.versions import changes
 
 SAME_DAY = 1  # days: reports this close that give different figures dispute each other
 RELEVANT = 0.15  # a claim's sentence scores this close to the question's best claim sentence
-MIN_RELEVANT = 0.45  # and at least this (cosine + 0.3 x overlap, as `qa.extractive.MIN_EVIDENCE`)
+MIN_RELEVANT = 0.45  # and at least this (`Match.score`, as `qa.answering.extractive.MIN_EVIDENCE`)
 NAMED_RELEVANT = 0.2  # enough for a figure counting the very thing asked about ("1,200 workers" for "how many workers")
 SAME_THING = 0.6  # cosine of two claim sentences about one thing (bench/versions.py)
 SAME_NAMED_THING = 0.5  # ... when both count the thing the question names ("1,200 workers" / "1,500 workers")
@@ -122,7 +121,7 @@ def find(question: str, evidence: Evidence, answer: Answer | None = None, cues: 
 # --- claims -------------------------------------------------------------------------------
 def _scores(evidence: Evidence, vector: np.ndarray, question: str) -> dict[tuple[str, int], float]:
     words = content_words(question)
-    return {m.sentence.key: score(m) for m in evidence.matches(vector, words)}
+    return {m.sentence.key: m.score for m in evidence.matches(vector, words)}
 
 
 def asked_kinds(question: str) -> set[str]:

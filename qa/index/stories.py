@@ -3,7 +3,7 @@
 The same wire story is carried by many outlets, each with its own headline, dateline and footer. Ingest
 (`ingest.stories`) finds the copies and gives every article a `story_id`; it is kept in each chunk's
 Chroma metadata and here, in a table beside the lexical index, with what a source card needs to say
-"also carried by AP, Reuters and 3 more". Retrieval reads it to collapse copies (`qa.collapse`).
+"also carried by AP, Reuters and 3 more". Retrieval reads it to collapse copies (`qa.retrieval.collapse`).
 
 A story's original is its earliest copy (unknown dates last, then the first ingested), unless one of
 the preferred outlets (`NEWSQA_PREFERRED_OUTLETS`) carries it: then that outlet's copy leads. It is
@@ -21,8 +21,8 @@ from collections.abc import Iterable, Sequence
 
 import numpy as np
 
-from qa.lexical import LexicalIndex
-from qa.furniture import story_paragraphs
+from qa.index.furniture import story_paragraphs
+from qa.index.lexical import LexicalIndex
 from qa.text import overlap, triple_hashes
 from qa.types import Chunk, Copy
 
@@ -69,7 +69,7 @@ def copied(passage: set[int], other: set[int], text: set[int] | None) -> bool:
 
 
 def story_triples(passage: str) -> set[int]:
-    """The word triples of a passage's story text (its dateline and furniture left out: `qa.furniture`)."""
+    """The word triples of a passage's story text (its dateline and furniture left out: `qa.index.furniture`)."""
     return triple_hashes("\n\n".join(story_paragraphs(passage)))
 
 

@@ -21,7 +21,7 @@ from datetime import date
 
 from qa.errors import LLMError
 from qa.query import Understanding
-from qa.types import Answer, Filters, SearchHit
+from qa.types import DEFAULT_K, Answer, Filters, SearchHit
 
 
 @dataclass(kw_only=True)
@@ -37,7 +37,7 @@ class AnswerRun:
     filters: Filters | None = None
     """Hard filters the user set (dates, outlets); None for none."""
 
-    k: int = 6
+    k: int = DEFAULT_K
     """How many passages to retrieve."""
 
     as_of: date | None = None

@@ -49,7 +49,6 @@ from qa.text import (
 
 # Measured on the sample (python -m bench.answering): with these weights the best sentence scores 0.54-1.12
 # for 25 questions the article answers and 0.04-0.37 for 12 it does not; 0.45 sits in the gap.
-WORD_WEIGHT = 0.3
 MIN_EVIDENCE = 0.45
 MARGIN = 0.12  # other sentences this close to the best are as relevant (measured: 0.02-0.10 apart)
 FOLLOW_MIN = 0.35  # a quotation after the anchor must still relate to the question (0.37-0.84 vs 0.05-0.34)
@@ -99,10 +98,6 @@ class Pick:
 
     sentence: PassageSentence
     score: float
-
-
-def score(match: Match) -> float:
-    return match.cosine + WORD_WEIGHT * match.overlap
 
 
 # --- what the question asks about ---------------------------------------------------------
@@ -183,7 +178,7 @@ class Coverage:
 
     @property
     def names_penalty(self) -> float:
-        """What the lack of names and numbers alone costs (a side of a two-sided question: `qa.whether`)."""
+        """What the lack of names and numbers alone costs (a side of a two-sided question: `qa.answering.whether`)."""
         return MISSING_PENALTY * self.names_share
 
 
@@ -309,17 +304,17 @@ def pick_sentences(question: str, evidence: Evidence, question_vector: np.ndarra
     if found is None:
         return []
     best, fitting = found
-    anchor = max(fitting, key=score, default=None)
-    if anchor is None or score(anchor) < min_evidence + coverage(question, evidence, cues).penalty:
+    anchor = max(fitting, key=lambda m: m.score, default=None)
+    if anchor is None or anchor.score < min_evidence + coverage(question, evidence, cues).penalty:
         return []
     anchor = _newest(cues, evidence, fitting, _of_kind(question, cues, fitting, anchor))
-    floor = max(min_evidence, score(anchor) - MARGIN)
-    ranked = sorted(best.values(), key=score, reverse=True)
-    chosen = [anchor] + [m for m in ranked if score(m) >= floor and m != anchor]
+    floor = max(min_evidence, anchor.score - MARGIN)
+    ranked = sorted(best.values(), key=lambda m: m.score, reverse=True)
+    chosen = [anchor] + [m for m in ranked if m.score >= floor and m != anchor]
     follow = _quotation_after(anchor, evidence, best)
     if follow is not None and follow not in chosen:
         chosen.insert(1, follow)
-    picks = [Pick(m.sentence, score(m)) for m in chosen[:MAX_SENTENCES]]
+    picks = [Pick(m.sentence, m.score) for m in chosen[:MAX_SENTENCES]]
     rest = sorted(picks[1:], key=lambda p: (p.sentence.passage, p.sentence.position))
     return picks[:1] + rest
 
@@ -336,18 +331,18 @@ def timeline_picks(question: str, evidence: Evidence, question_vector: np.ndarra
     best, _ = found
     per_passage: dict[int, Match] = {}
     for m in best.values():
-        if m.sentence.passage not in per_passage or score(m) > score(per_passage[m.sentence.passage]):
+        if m.sentence.passage not in per_passage or m.score > per_passage[m.sentence.passage].score:
             per_passage[m.sentence.passage] = m
-    top = max(map(score, per_passage.values()), default=0.0)
+    top = max((m.score for m in per_passage.values()), default=0.0)
     if top < min_evidence + coverage(question, evidence, cues).penalty:
         return []
     floor = max(min_evidence, top - TIMELINE_MARGIN)
-    chosen = sorted((m for m in per_passage.values() if score(m) >= floor), key=score, reverse=True)
+    chosen = sorted((m for m in per_passage.values() if m.score >= floor), key=lambda m: m.score, reverse=True)
     picks, said = [], set()
     for m in chosen:  # a sentence two outlets both carry is told once
         if (text := " ".join(m.sentence.text.casefold().split())) not in said:
             said.add(text)
-            picks.append(Pick(m.sentence, score(m)))
+            picks.append(Pick(m.sentence, m.score))
     picks = picks[:TIMELINE_SENTENCES]
     day = {n: hit.chunk.published_at or "~" for n, hit in enumerate(evidence.hits, 1)}
     return sorted(picks, key=lambda p: (day[p.sentence.passage], p.sentence.passage, p.sentence.position))
@@ -386,22 +381,22 @@ def evidence_score(question: str, evidence: Evidence, question_vector: np.ndarra
     found = candidates(question, evidence, question_vector, None, cues)
     if found is None:
         return None
-    return max((score(m) for m in found[1]), default=0.0), coverage(question, evidence, cues).share
+    return max((m.score for m in found[1]), default=0.0), coverage(question, evidence, cues).share
 
 
 def _of_kind(question: str, cues: Understanding | None, matches: list[Match], anchor: Match) -> Match:
     """The best sentence holding what the question asks for, if it scores close to the anchor."""
     kind = cues.kind if cues is not None else None
     if _HOW_LONG.search(question):  # a duration answers "how long", and says so plainly: reach further
-        holding = [m for m in matches if score(m) >= score(anchor) - DURATION_MARGIN and m.overlap > 0
+        holding = [m for m in matches if m.score >= anchor.score - DURATION_MARGIN and m.overlap > 0
                    and _DURATION.search(m.sentence.text)]
-        return max(holding, key=score, default=anchor)
+        return max(holding, key=lambda m: m.score, default=anchor)
     shape = _KIND_SHAPES.get(kind or "")
     if shape is None:
         return anchor
     asked = {w.lower() for n in name_phrases(question) for w in n.split()}
-    holding = [m for m in matches if score(m) >= score(anchor) - KIND_MARGIN and shape(m.sentence.text, asked)]
-    return max(holding, key=score, default=anchor)
+    holding = [m for m in matches if m.score >= anchor.score - KIND_MARGIN and shape(m.sentence.text, asked)]
+    return max(holding, key=lambda m: m.score, default=anchor)
 
 
 def _of_window(cues: Understanding | None, evidence: Evidence) -> set[int]:
@@ -417,8 +412,8 @@ def _newest(cues: Understanding | None, evidence: Evidence, matches: list[Match]
     """For "the latest ...": the newest sentence scoring close to the anchor leads."""
     if cues is None or not cues.recency:
         return anchor
-    close = [m for m in matches if score(m) >= score(anchor) - KIND_MARGIN]
-    return max(close, key=lambda m: (evidence.hits[m.sentence.passage - 1].chunk.published_at, score(m)),
+    close = [m for m in matches if m.score >= anchor.score - KIND_MARGIN]
+    return max(close, key=lambda m: (evidence.hits[m.sentence.passage - 1].chunk.published_at, m.score),
                default=anchor)
 
 
@@ -450,7 +445,7 @@ def _quotation_after(anchor: Match, evidence: Evidence, best: dict) -> Match | N
                     if t.passage == s.passage and t.position == s.position + 1), None)
         if nxt is not None and nxt.text.startswith(_OPENING_QUOTE):
             match = best.get(nxt.key)
-            return match if match is not None and score(match) >= FOLLOW_MIN else None
+            return match if match is not None and match.score >= FOLLOW_MIN else None
     return None
 
 

@@ -1,6 +1,6 @@
 """The answering chain: condense -> retrieve -> generate -> check, a LangChain runnable over `AnswerRun`.
 
-Built from LangChain parts: the hybrid retriever as a `BaseRetriever`, the prompts of `qa/prompts/` as
+Built from LangChain parts: the hybrid retriever as a `BaseRetriever`, the prompts of `qa/answering/prompts/` as
 `ChatPromptTemplate`s, the chat model, and the citation check as a streaming step. `Answerer.chain`
 takes an `AnswerRun` and streams `AnswerChunk`s, so it can be invoked, streamed (also `astream_events`),
 traced or given callbacks like any LangChain runnable; `Answerer.stream` wraps it in an `AnswerStream`
@@ -23,18 +23,19 @@ from typing import Any
 
 from langchain_core.runnables import RunnableConfig, RunnableGenerator, RunnableLambda
 
-from qa import disagree, extractive, followup, generate, whether
-from qa.cite import MarkerStripper, check_citations
+from qa.answering import extractive, followup, generate, whether
+from qa.answering.llm import Ending, Limits, complete, make_chat_model, stream_text
+from qa.answering.state import AnswerChunk, AnswerRun, AnswerStream
+from qa.checks import disagree
+from qa.checks.cite import MarkerStripper, check_citations
 from qa.config import Settings
 from qa.errors import LLMError, NewsqaError
 from qa.evidence import CachedEmbeddings, Evidence
-from qa.llm import Ending, Limits, complete, make_chat_model, stream_text
 from qa.protocols import ChatModel, Embedder, Retriever
-from qa.retrieve import document_hit
-from qa.state import AnswerChunk, AnswerRun, AnswerStream
+from qa.retrieval.retrieve import document_hit
+from qa.retrieval.timeline import date_sentences, in_date_order
 from qa.text import content_words
-from qa.timeline import date_sentences, in_date_order
-from qa.types import Answer, Filters, elapsed_ms
+from qa.types import DEFAULT_K, Answer, Filters, elapsed_ms
 
 log = logging.getLogger(__name__)
 FALLBACK_NOTE = "The language model failed ({error}); this is an extractive answer instead."
@@ -79,7 +80,7 @@ class Answerer:
     """
 
     def __init__(self, retriever: Retriever, embeddings: Embedder, llm: ChatModel | None = None, *,
-                 k: int = 6, fallback_extractive: bool = False, limits: Limits = Limits()):
+                 k: int = DEFAULT_K, fallback_extractive: bool = False, limits: Limits = Limits()):
         self.retriever, self.llm, self.limits = retriever, llm, limits
         self.embeddings = CachedEmbeddings(embeddings)  # passage sentences recur across questions
         self.k, self.fallback_extractive = k, fallback_extractive
@@ -262,7 +263,7 @@ class Answerer:
     def _whether(self, run: AnswerRun, judged: whether.Judged, evidence: Evidence) -> Answer:
         """A yes/no answer: the verdict line, then each side's sentence, cited."""
         said = list({p.match.sentence.key: p.match for p in judged.parts if p.said}.values())
-        picks = [extractive.Pick(m.sentence, extractive.score(m)) for m in said]
+        picks = [extractive.Pick(m.sentence, m.score) for m in said]
         checked = check_citations(extractive.compose(picks), evidence)
         answer = Answer(text=checked.text, question=run.standalone, sentences=checked.sentences,
                         citations=checked.citations, flagged=checked.flagged)

@@ -1,0 +1,39 @@
+"""A fast start: the command line imports nothing heavy until a command runs (start-up is measured by
+bench/startup.py; this checks the cause, which a timing could only suggest)."""
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from tests.conftest import ROOT
+
+HEAVY = ("chromadb", "onnxruntime", "gradio", "langchain", "langchain_core", "langchain_openai", "datasketch",
+         "slack_bolt", "numpy", "pydantic_settings", "openai", "dateparser")
+
+
+def loaded_after(code: str, **env: str) -> list[str]:
+    """The HEAVY modules a fresh interpreter holds after running code."""
+    probe = f"import sys\n{code}\nprint(__import__('json').dumps(sorted(m for m in {HEAVY!r} if m in sys.modules)))"
+    out = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, check=True,
+                         env={**os.environ, **env})
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def test_importing_the_cli_loads_nothing_heavy():
+    assert loaded_after("import ui.cli.main") == []
+
+
+@pytest.mark.parametrize("args", [["--help"], ["ask", "--help"], ["search", "--help"], ["eval", "--help"],
+                                  ["web", "--help"], ["slack", "--help"], ["ingest", "--help"]])
+def test_help_loads_nothing_heavy(args):
+    code = f"from ui.cli.main import cli\ntry:\n    cli.main({args!r}, prog_name='newsqa')\nexcept SystemExit:\n    pass"
+    assert loaded_after(code) == []
+
+
+def test_a_command_that_runs_still_reads_its_settings(tmp_path):
+    assert "pydantic_settings" in loaded_after(
+        "from ui.cli.main import cli\ntry:\n    cli.main(['stats', '--json'], prog_name='newsqa')\nexcept SystemExit:\n    pass",
+        NEWSQA_DATA_DIR=str(tmp_path))
