@@ -63,6 +63,7 @@ bench: install-test
 	$(PY) -m bench.questions
 	$(PY) -m bench.syndication --family tuning heldout unseen
 	$(PY) -m bench.timeline
+	$(PY) -m bench.startup
 	$(PY) -m bench.versions --corpus multihop rgb --family tuning heldout unseen
 	$(PY) -m bench.versions --false-alarms
 	$(PY) -m bench.llm --llama

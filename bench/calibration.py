@@ -30,7 +30,8 @@ from pathlib import Path
 from ingest.article import Article
 from ingest.clean import clean_text
 from ingest.load import load_sources
-from qa.answering.extractive import MIN_EVIDENCE, MISSING_PENALTY, evidence_score
+from qa.answering.coverage import MISSING_PENALTY
+from qa.answering.extractive import MIN_EVIDENCE, evidence_score
 from qa.config import Settings
 from qa.eval.sets import read_question_set
 from qa.evidence import CachedEmbeddings, Evidence

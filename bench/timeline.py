@@ -42,7 +42,7 @@ def score(library: Library, rows: list[dict]) -> dict[str, float]:
         hits = in_date_order(library.retriever.search(question, k=6, cues=cues))
         evidence = Evidence(hits, library.embeddings)
         vector = library.embeddings.embed_array([question])[0]
-        picks = extractive.timeline_picks(question, evidence, vector, content_words(question), cues)
+        picks = extractive.timeline_picks(question, evidence, vector, content_words(question), cues).picks
         if not picks:
             continue
         texts = [hits[p.sentence.passage - 1].chunk.text for p in picks]

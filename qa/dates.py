@@ -34,6 +34,7 @@ _MONTH = rf"(?:{_MONTH_FULL}|(?:{_MONTH_ABBR})\.?|May)"
 _DAY = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
 _YEAR = r"(?:19|20)\d\d"
 MONTH_PATTERN, YEAR_PATTERN = _MONTH, _YEAR  # the one month list and year pattern (qa.figures, qa.answering.extractive)
+WEEKDAY_PATTERN = r"(?:mon|tues|wednes|thurs|fri|satur|sun)day"
 _NUMBER_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
                  "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12}
 _COUNT = r"(?:\d{1,3}|" + "|".join(_NUMBER_WORDS) + ")"

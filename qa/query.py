@@ -49,19 +49,66 @@ AUX = r"(?:is|are|was|were|do|does|did|has|have|had|can|could|will|would|should)
 # A yes/no question: it opens with an auxiliary, or does after an opening clause ("After X reported ..., did ...").
 WHETHER = re.compile(rf"^\s*(?:{AUX}\b|(?:after|between|before|following|since|given|considering|in|on|"
                      rf"according\s+to|from)\b[^?]*?,\s*{AUX}\b)", re.I)
-_KIND_RULES = (
-    ("quantity", re.compile(r"\bhow\s+(?:many|much|long|old|large|big|tall|far|high|often)\b|"
-                            r"\b(?:what|which)\s+(?:number|percentage|share|amount|proportion|figure|tally|"
-                            r"price|cost|rate|total)\b", re.I)),
-    ("date", re.compile(r"^\s*when\b|\b(?:what|which)\s+(?:date|day|year|month|time)\b|\bsince\s+when\b",
-                        re.I)),
-    ("person", re.compile(r"(?:^|[,;:]\s*)(?:who|whom)\b|\b(?:which|what)\s+(?:person|official|minister|president|"
-                          r"leader|player|coach|executive|ceo|founder|individual|spokes\w+)\b|"
-                          r"\bwho\s+(?:is|was|said|told|will|did|has)\b", re.I)),
-    ("place", re.compile(r"^\s*where\b|\b(?:which|what)\s+(?:country|city|town|region|state|place|venue|"
-                         r"location|stadium)\b", re.I)),
-    ("yes/no", WHETHER),
+# What a question asks for, all read here (`asked`). Each field takes its first matching rule.
+_ASKS = (
+    ("kind", "quantity", re.compile(r"\bhow\s+(?:many|much|long|old|large|big|tall|far|high|often)\b|"
+                                    r"\b(?:what|which)\s+(?:number|percentage|share|amount|proportion|figure|"
+                                    r"tally|price|cost|rate|total)\b", re.I)),
+    ("kind", "date", re.compile(r"^\s*when\b|\b(?:what|which)\s+(?:date|day|year|month|time)\b|\bsince\s+when\b",
+                                re.I)),
+    ("kind", "person", re.compile(r"(?:^|[,;:]\s*)(?:who|whom)\b|\b(?:which|what)\s+(?:person|official|minister|"
+                                  r"president|leader|player|coach|executive|ceo|founder|individual|spokes\w+)\b|"
+                                  r"\bwho\s+(?:is|was|said|told|will|did|has)\b", re.I)),
+    ("kind", "place", re.compile(r"^\s*where\b|\b(?:which|what)\s+(?:country|city|town|region|state|place|venue|"
+                                 r"location|stadium)\b", re.I)),
+    ("kind", "yes/no", WHETHER),
+    ("needs", "quantity", re.compile(r"\bhow (?:many|much|long|old|large|big|tall|far)\b", re.I)),
+    ("needs", "year", re.compile(r"\b(?:which|what) year\b", re.I)),
+    ("duration", True, re.compile(r"\bhow long\b|\bfor how many (?:days|weeks|months|years)\b", re.I)),
 )
+# The kinds of figure (`qa.figures`) that answer a question: the union of every matching rule.
+_FIGURES = (
+    (re.compile(r"\bhow\s+many\b|\bnumber\s+of\b|\b(?:tally|total|toll|count|turnout)\b", re.I), {"count"}),
+    (re.compile(r"\bhow\s+long\b", re.I), {"duration"}),
+    (re.compile(r"\b(?:percentage|share|proportion|rate)\b", re.I), {"percent", "count"}),
+    (re.compile(r"\bhow\s+much\b|\b(?:price|cost|costs|worth|value|pay|salary|fine)\b", re.I),
+     {"money", "measure", "percent", "count"}),
+)
+ANY_FIGURE = frozenset({"count", "duration", "measure", "money", "percent"})
+
+
+@dataclass(frozen=True)
+class Asked:
+    """What a question asks for: the kind of answer, what an answering sentence must hold, the kinds
+    of figure that answer it, and whether a duration should lead ("how long")."""
+
+    kind: str | None = None
+    """One of KINDS, or None."""
+    needs: str | None = None
+    """"quantity" ("how many/much/long ..."), "year" ("which year") or None: a sentence without one
+    does not answer, however well it scores."""
+    figures: frozenset[str] = frozenset()
+    """The `qa.figures` kinds that answer it ("count" for "how many"); empty for other questions."""
+    duration: bool = False
+
+
+def asked(question: str) -> Asked:
+    """The one reading of what a question asks for (`Asked`).
+
+    >>> a = asked("How big a raise do the nurses get?")
+    >>> a.kind, a.needs, sorted(a.figures), a.duration
+    ('quantity', 'quantity', ['count', 'duration', 'measure', 'money', 'percent'], False)
+    >>> asked("In which year was it founded?").needs, asked("Who won?").figures
+    ('year', frozenset())
+    """
+    found: dict[str, object] = {}
+    for name, value, rule in _ASKS:
+        if name not in found and rule.search(question):
+            found[name] = value
+    figures = frozenset().union(*(kinds for rule, kinds in _FIGURES if rule.search(question)))
+    if not figures and found.get("kind") == "quantity":
+        figures = ANY_FIGURE
+    return Asked(figures=figures, **found)
 
 
 @dataclass(frozen=True)
@@ -257,7 +304,7 @@ def answer_kind(question: str) -> str | None:
     >>> [answer_kind(q) for q in ("How many died?", "Where is it?", "Did it rain?", "Why?")]
     ['quantity', 'place', 'yes/no', None]
     """
-    return next((kind for kind, rule in _KIND_RULES if rule.search(question)), None)
+    return asked(question).kind
 
 
 def outlet_variants(outlet: str) -> list[str]:

@@ -226,14 +226,13 @@ class Answerer:
                 return self._whether(run, judged, evidence)
             run.notes.append(NO_SIDE_NOTE)
         pick = extractive.timeline_picks if run.cues.timeline else extractive.pick_sentences
-        picks = pick(run.question, evidence, vector, content_words(run.question), run.cues)
+        found = pick(run.question, evidence, vector, content_words(run.question), run.cues)
+        if not found:
+            return Answer(text=extractive.abstention(run.question, found.missing, found.window), question=run.standalone,
+                          abstained=True, refusal=extractive.refusal(found.missing, found.window))
+        picks = found.picks
         if run.cues.dated and not run.cues.timeline:  # "the latest": the newest report leads, the rest follow back
             picks = extractive.newest_first(picks, evidence)
-        if not picks:
-            missing = extractive.missing_terms(run.question, evidence, run.cues)
-            window = None if missing else extractive.unmet_window(run.cues, evidence)
-            return Answer(text=extractive.abstention(run.question, missing, window), question=run.standalone,
-                          abstained=True, refusal=extractive.refusal(missing, window))
         checked = check_citations(extractive.compose(picks), evidence)
         preface = extractive.dateline(picks, evidence) if run.cues.anchored and not run.cues.dated else ""
         return Answer(text=preface + checked.text, question=run.standalone, sentences=checked.sentences,

@@ -21,31 +21,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, field
 
 import numpy as np
 
-from qa.dates import (
-    MONTH_PATTERN,
-    YEAR_PATTERN,
-    Window,
-    day_label,
-    day_of,
-    find_windows,
-)
+from qa.answering.coverage import Coverage, coverage, unmet_window
+from qa.dates import MONTH_PATTERN, WEEKDAY_PATTERN, YEAR_PATTERN, Window, day_label, day_of
 from qa.evidence import Evidence, Match, PassageSentence
-from qa.figures import gives_quantity, number_terms, numbers_in
-from qa.query import Understanding
-from qa.text import (
-    ABBREVIATION,
-    ALIASES,
-    STOPWORDS,
-    content_words,
-    mentions,
-    name_phrases,
-    word_set,
-)
+from qa.figures import gives_quantity
+from qa.query import Understanding, asked
+from qa.text import content_words, name_phrases
 
 # Measured on the sample (python -m bench.answering): with these weights the best sentence scores 0.54-1.12
 # for 25 questions the article answers and 0.04-0.37 for 12 it does not; 0.45 sits in the gap.
@@ -56,40 +41,12 @@ MAX_SENTENCES = 4
 TIMELINE_SENTENCES = 6  # sentences of a timeline answer, one per passage
 TIMELINE_MARGIN = 0.35  # how far below the best passage a timeline reaches (bench/timeline.py: MultiHop held-out
 #                         recall 0.719 vs 0.656 at 0.20, precision 0.750 vs 0.792; sample: related 0.69-0.97, unrelated < 0.12)
-# A question longer than this describes its answer by many clues, and one clue word the passages
-# lack is more often a paraphrase than a sign they can't answer (measured on MultiHop-RAG dev, whose
-# questions run 20-60 words, against the sample's 6-15): only names and numbers are checked then.
-FOCUS_WORDS = 20
-# A missing key term costs the best sentence's score MISSING_PENALTY x its share of the question's
-# key terms, weighted: names, numbers and event dates 1, focus nouns 0.5 (bench/calibration.py).
-MISSING_PENALTY = 1.5  # tuning slice of all corpora with invented-name variants: 0.95 answered, 0.99 refused
-NAME_WEIGHT, EVENT_WEIGHT, FOCUS_WEIGHT = 1.0, 1.0, 0.5
 KIND_MARGIN = 0.08  # a sentence of the asked-for kind (a date for "when") leads if it scores this close
 _OPENING_QUOTE = ('"', "“", "«", "'", "‘")
 
-# A name word: an abbreviation with its dots ("U.S."), an initial before a name ("W. Bush"), or a
-# capitalised word. A name is a run of them, not at the question's start ("What", "Who").
-_TOKEN = re.compile(r"\w[\w’'-]*|[^\w\s]")
-# Words that open the noun phrase a question asks about: "the population of", "how many tourists".
-_QUANTIFIERS = frozenset({"many", "much"})
-_DETERMINERS = frozenset("the a an its their his her our this these those".split()) | _QUANTIFIERS
-_AUXILIARIES = frozenset("do does did will would can could shall should may might must has have had".split())
-# Nouns that name the kind of answer rather than something the answer must mention ("the date of the
-# draft" -> "June 23"; "the position of Russia" -> "Russia is opposed to ..."; "the head of" -> "President").
-_FRAMES = frozenset(
-    "date day month year time name kind type sort number amount size value length duration total money "
-    "position view stance opinion reaction response attitude purpose reason goal aim role significance "
-    "meaning outcome result head chief article story news report coverage piece tally price cost profile "
-    "figure count rate level status update narrative portrayal information detail details claim "
-    "statement context aspect issue factor individual person entity thing something way change "
-    "consistency perspective mention reporting regarding surrounding according being one up between "
-    "during through while rather".split())
-# Words after a name that are not part of what must be mentioned ("Robert F. Kennedy Jr.").
-_SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
-# Answer kinds a question asks for, and what a sentence must hold to give one.
+# What an answering sentence must hold, for what a question needs (`qa.query.Asked.needs`).
 _YEAR = re.compile(rf"\b{YEAR_PATTERN}\b")
-_EXPECTED = ((re.compile(r"\bhow (?:many|much|long|old|large|big|tall|far)\b", re.I), gives_quantity),
-             (re.compile(r"\b(?:which|what) year\b", re.I), lambda text: bool(_YEAR.search(text))))
+_NEEDS = {"quantity": gives_quantity, "year": lambda text: bool(_YEAR.search(text))}
 
 
 @dataclass(frozen=True)
@@ -100,181 +57,17 @@ class Pick:
     score: float
 
 
-# --- what the question asks about ---------------------------------------------------------
-def focus_nouns(question: str) -> list[str]:
-    """The nouns a question asks about: the last lower-case word of each phrase opened by a determiner
-    ("the population of"), the first after "how many/much" ("how many tourists visited"), unless it
-    names the kind of answer ("date", "year", "position"). Capitalised words are names (checked apart).
-
-    A phrase ends at a stopword or punctuation, and after its first lower-case word at a capitalised
-    word or one ending in -ed (a verb: "the soldiers killed in ..."); "X's" closes one phrase and opens
-    the next. A phrase right after "did/will/..." is skipped (see below).
-
-    >>> focus_nouns("What is the population of Havana?")
-    ['population']
-    >>> focus_nouns("How many Russian tourists visited Cuba in 2018?")
-    ['tourists']
-    >>> focus_nouns("Who told reporters about the Cuban defense minister's upcoming visit?")
-    ['minister', 'visit']
-    >>> focus_nouns("What is the release date of The Last of Us?")
-    []
-    """
-    heads: list[str] = []
-    run: list[str] | None = None
-    opener = previous = ""
-    for token in _TOKEN.findall(question):
-        word = token.lower()
-        if run is not None and _ends_phrase(run, token, word):
-            heads, run = heads + _head(run), None
-        if word in _DETERMINERS:
-            # After "did"/"will" the phrase is the subject and its verb follows unmarked ("did the
-            # president meet"): the head would often be that verb, so the phrase is not collected.
-            run, opener = (None if previous in _AUXILIARIES else []), word
-        elif run is not None and token[0].isalpha():
-            run.append(token)
-            if word.endswith(("'s", "’s")):
-                heads, run = heads + _head(run), []
-            elif opener in _QUANTIFIERS and token[0].islower():  # "many tourists visited": noun first
-                heads, run = heads + _head(run), None
-        previous = word
-    heads += _head(run) if run else []
-    return [h for h in dict.fromkeys(heads) if h not in _FRAMES and h.removesuffix("s") not in _FRAMES]
-
-
-def _ends_phrase(run: list[str], token: str, word: str) -> bool:
-    """True when token (lower-cased: word) is not part of the noun phrase collected so far in run."""
-    if not token[0].isalnum() or word in STOPWORDS or word in _DETERMINERS:
-        return True
-    return any(w[0].islower() for w in run) and (token[0].isupper() or word.endswith("ed"))
-
-
-def _head(run: list[str]) -> list[str]:
-    """['Cuban', 'defense', "minister's"] -> ['minister']; [] when the phrase is all names."""
-    lower = [w for w in run if w[0].islower()]
-    return [lower[-1].lower().removesuffix("'s").removesuffix("’s")] if lower else []
-
-
-def passage_words(evidence: Evidence) -> set[str]:
-    """Every word of the retrieved passages and titles, with 'U.S.' also as 'us' and 'Diaz-Canel'
-    also as 'diaz' and 'canel' (questions split or spell these differently)."""
-    text = " ".join(f"{h.chunk.title} {h.chunk.text}" for h in evidence.hits)
-    words = word_set(text) | word_set(ABBREVIATION.sub(lambda m: m[0].replace(".", ""), text))
-    return words | {part for w in words for part in re.split(r"[-’']", w) if part}
-
-
 @dataclass(frozen=True)
-class Coverage:
-    """How much of what a question names the retrieved passages hold: the key terms they lack, and
-    the weighted share of the question's key terms that is (0: all found; 1: none)."""
+class Picks:
+    """The sentences chosen to answer, best first; when there are none, why: the key terms no passage
+    mentions (`qa.answering.coverage`), else the question's dates that no passage is of, else weak evidence."""
 
-    missing: list[str]
-    share: float
-    names_share: float = 0.0  # the same over names and numbers only
+    picks: list[Pick]
+    missing: list[str] = field(default_factory=list)
+    window: Window | None = None
 
-    @property
-    def penalty(self) -> float:
-        """What the lack costs the best sentence's score (compared with MIN_EVIDENCE)."""
-        return MISSING_PENALTY * self.share
-
-    @property
-    def names_penalty(self) -> float:
-        """What the lack of names and numbers alone costs (a side of a two-sided question: `qa.answering.whether`)."""
-        return MISSING_PENALTY * self.names_share
-
-
-def coverage(question: str, evidence: Evidence, cues: Understanding | None = None) -> Coverage:
-    """The key terms of the question (names, numbers, event dates, focus nouns) and which no retrieved
-    passage mentions. A missing term lowers the answer's score by its weight's share (`Coverage.penalty`);
-    it does not refuse by itself: one paraphrased or mis-tokenised term of a long question costs
-    little, the one name of a short question costs all.
-
-    The dates and outlets a question names as the *report's* (`cues`) are not terms: they are checked
-    against the passages' metadata (`unmet_window`), since "In March 2024, ..." or "according to
-    TechCrunch" is rarely written in the article's sentences. A date of an *event* ("founded in late
-    2015") is a term, found when a passage mentions a date in it or was published in it. A name is
-    matched on its last word, which says what it is ("US State Department" is unknown to passages
-    about the State Council, "INF Treaty" known to "(INF) Treaty", "Vladimir Putin" to "Putin");
-    abbreviations also match their spelled-out form ("U.S." ~ "United States") and the other way.
-    Numbers are read as figures (`qa.figures.number_terms`: "2,000-plus" is 2,000; "GPT-3.5" is a name).
-    """
-    text = cues.residual(question) if cues is not None else question
-    words = passage_words(evidence)
-    terms: list[tuple[str, float, bool]] = []  # (term, weight, found)
-    terms += [(n, NAME_WEIGHT, _name_known(words, n, evidence)) for n in name_phrases(text)]
-    values = numbers_in(" ".join(f"{h.chunk.title} {h.chunk.text}" for h in evidence.hits))
-    terms += [(t, NAME_WEIGHT, float(t.replace(",", "")) in values) for t in number_terms(text)]
-    named = list(terms)
-    terms += [(w.label, EVENT_WEIGHT, _event_found(w, evidence, cues)) for w in (cues.events if cues else ())]
-    if len(text.split()) <= FOCUS_WORDS:
-        terms += [(t, FOCUS_WEIGHT, mentions(words, t)) for t in focus_nouns(text)]
-    total = sum(w for _, w, _ in terms)
-    missing = [(t, w) for t, w, found in terms if not found]
-    share = sum(w for _, w in missing) / total if total else 0.0
-    names_share = sum(1 for _, _, found in named if not found) / len(named) if named else 0.0
-    return Coverage(list(dict.fromkeys(t for t, _ in missing)), round(share, 4), round(names_share, 4))
-
-
-def missing_terms(question: str, evidence: Evidence, cues: Understanding | None = None) -> list[str]:
-    """The key terms of the question that no retrieved passage mentions (`coverage`)."""
-    return coverage(question, evidence, cues).missing
-
-
-def _event_found(window: Window, evidence: Evidence, cues: Understanding) -> bool:
-    """A passage published in an event's dates, or mentioning a date in them (read from the passage's
-    own day; a date the question gives without a year matches on its day and month)."""
-    yearless = not re.search(r"\b\d{4}\b", window.label)
-    for hit in evidence.hits:
-        day = day_of(hit.chunk.published_at)
-        if window.contains(day, slack=1):
-            return True
-        for found in find_windows(hit.chunk.text, day or cues.as_of):
-            if _overlaps(found, window) or (yearless and found.since and window.since and found.since == found.until
-                                            and (found.since.month, found.since.day) ==
-                                            (window.since.month, window.since.day)):
-                return True
-    return False
-
-
-def _name_known(words: set[str], name: str, evidence: Evidence) -> bool:
-    last = _last_word(name)
-    if not last or mentions(words, last):
-        return True
-    spelled = " ".join(name.lower().replace(".", "").split())  # "United States" ~ "U.S.", "US"
-    short = next((k for k, forms in ALIASES.items()
-                  if any(spelled == f or spelled.endswith(" " + f) for f in forms)), "")
-    if short and short in words:
-        return True
-    spelled = ALIASES.get(last, ())
-    if spelled:
-        text = " ".join(f"{h.chunk.title} {h.chunk.text}" for h in evidence.hits).lower()
-        return any(form in text for form in spelled)
-    return False
-
-
-def unmet_window(cues: Understanding | None, evidence: Evidence) -> Window | None:
-    """The question's date window when no passage is of it: none published in it (give or take a
-    day) or undated, and none mentioning a date in it. None when the window is met or not asked."""
-    window = cues.window if cues is not None else None
-    if window is None:
-        return None
-    for hit in evidence.hits:
-        day = day_of(hit.chunk.published_at)
-        if day is None or window.contains(day, slack=1):
-            return None
-    for hit in evidence.hits:
-        if any(_overlaps(w, window) for w in find_windows(hit.chunk.text, cues.as_of)):
-            return None
-    return window
-
-
-def _overlaps(a: Window, b: Window) -> bool:
-    return (a.since or date.min) <= (b.until or date.max) and (b.since or date.min) <= (a.until or date.max)
-
-
-def _last_word(name: str) -> str:
-    """'U.S. Open' -> 'open'; "Cuba's" -> 'cuba'; 'Robert F. Kennedy Jr.' -> 'kennedy'."""
-    parts = [p for p in name.replace(".", "").split() if p.lower() not in _SUFFIXES] or name.split()
-    return min(word_set(parts[-1]), default="")
+    def __bool__(self) -> bool:
+        return bool(self.picks)
 
 
 def expected_kind(question: str) -> Callable[[str], bool] | None:
@@ -285,15 +78,15 @@ def expected_kind(question: str) -> Callable[[str], bool] | None:
     >>> expected_kind("Who is Sergei Storchak?") is None
     True
     """
-    return next((kind for asks, kind in _EXPECTED if asks.search(question)), None)
+    return _NEEDS.get(asked(question).needs or "")
 
 
 # --- choosing sentences -------------------------------------------------------------------
 def pick_sentences(question: str, evidence: Evidence, question_vector: np.ndarray,
                    words: set[str] | None = None, cues: Understanding | None = None,
-                   min_evidence: float = MIN_EVIDENCE) -> list[Pick]:
-    """The sentences that answer question, the one holding the answer first; [] when the evidence is
-    too weak, a key term is missing (`missing_terms`) or no passage is of the question's dates.
+                   min_evidence: float = MIN_EVIDENCE) -> Picks:
+    """The sentences that answer question, the one holding the answer first; none (and why, in `Picks`)
+    when the evidence is too weak, a key term is missing or no passage is of the question's dates.
 
     question_vector may embed a rewritten question (a follow-up with its subject carried over);
     words are the content words sentences are matched on (default: the question's). The lead is the
@@ -302,11 +95,12 @@ def pick_sentences(question: str, evidence: Evidence, question_vector: np.ndarra
     """
     found = candidates(question, evidence, question_vector, words, cues)
     if found is None:
-        return []
+        return _refused(question, evidence, cues)
     best, fitting = found
     anchor = max(fitting, key=lambda m: m.score, default=None)
-    if anchor is None or anchor.score < min_evidence + coverage(question, evidence, cues).penalty:
-        return []
+    cover = coverage(question, evidence, cues)
+    if anchor is None or anchor.score < min_evidence + cover.penalty:
+        return _refused(question, evidence, cues, cover)
     anchor = _newest(cues, evidence, fitting, _of_kind(question, cues, fitting, anchor))
     floor = max(min_evidence, anchor.score - MARGIN)
     ranked = sorted(best.values(), key=lambda m: m.score, reverse=True)
@@ -316,26 +110,33 @@ def pick_sentences(question: str, evidence: Evidence, question_vector: np.ndarra
         chosen.insert(1, follow)
     picks = [Pick(m.sentence, m.score) for m in chosen[:MAX_SENTENCES]]
     rest = sorted(picks[1:], key=lambda p: (p.sentence.passage, p.sentence.position))
-    return picks[:1] + rest
+    return Picks(picks[:1] + rest)
+
+
+def _refused(question: str, evidence: Evidence, cues: Understanding | None, cover: Coverage | None = None) -> Picks:
+    """No picks, and why: the key terms missing, else the question's dates unmet, else weak evidence."""
+    missing = (cover or coverage(question, evidence, cues)).missing
+    return Picks([], missing, None if missing else unmet_window(cues, evidence))
 
 
 def timeline_picks(question: str, evidence: Evidence, question_vector: np.ndarray,
                    words: set[str] | None = None, cues: Understanding | None = None,
-                   min_evidence: float = MIN_EVIDENCE) -> list[Pick]:
+                   min_evidence: float = MIN_EVIDENCE) -> Picks:
     """For "how did ... develop": the best sentence of each passage that relates to the question
     (within TIMELINE_MARGIN of the best), at most TIMELINE_SENTENCES, in publication order; [] as
     `pick_sentences` when the evidence is too weak."""
     found = candidates(question, evidence, question_vector, words, cues)
     if found is None:
-        return []
+        return _refused(question, evidence, cues)
     best, _ = found
     per_passage: dict[int, Match] = {}
     for m in best.values():
         if m.sentence.passage not in per_passage or m.score > per_passage[m.sentence.passage].score:
             per_passage[m.sentence.passage] = m
     top = max((m.score for m in per_passage.values()), default=0.0)
-    if top < min_evidence + coverage(question, evidence, cues).penalty:
-        return []
+    cover = coverage(question, evidence, cues)
+    if top < min_evidence + cover.penalty:
+        return _refused(question, evidence, cues, cover)
     floor = max(min_evidence, top - TIMELINE_MARGIN)
     chosen = sorted((m for m in per_passage.values() if m.score >= floor), key=lambda m: m.score, reverse=True)
     picks, said = [], set()
@@ -345,7 +146,7 @@ def timeline_picks(question: str, evidence: Evidence, question_vector: np.ndarra
             picks.append(Pick(m.sentence, m.score))
     picks = picks[:TIMELINE_SENTENCES]
     day = {n: hit.chunk.published_at or "~" for n, hit in enumerate(evidence.hits, 1)}
-    return sorted(picks, key=lambda p: (day[p.sentence.passage], p.sentence.passage, p.sentence.position))
+    return Picks(sorted(picks, key=lambda p: (day[p.sentence.passage], p.sentence.passage, p.sentence.position)))
 
 
 def newest_first(picks: list[Pick], evidence: Evidence) -> list[Pick]:
@@ -387,15 +188,15 @@ def evidence_score(question: str, evidence: Evidence, question_vector: np.ndarra
 def _of_kind(question: str, cues: Understanding | None, matches: list[Match], anchor: Match) -> Match:
     """The best sentence holding what the question asks for, if it scores close to the anchor."""
     kind = cues.kind if cues is not None else None
-    if _HOW_LONG.search(question):  # a duration answers "how long", and says so plainly: reach further
+    if asked(question).duration:  # a duration answers "how long", and says so plainly: reach further
         holding = [m for m in matches if m.score >= anchor.score - DURATION_MARGIN and m.overlap > 0
                    and _DURATION.search(m.sentence.text)]
         return max(holding, key=lambda m: m.score, default=anchor)
     shape = _KIND_SHAPES.get(kind or "")
     if shape is None:
         return anchor
-    asked = {w.lower() for n in name_phrases(question) for w in n.split()}
-    holding = [m for m in matches if m.score >= anchor.score - KIND_MARGIN and shape(m.sentence.text, asked)]
+    given = {w.lower() for n in name_phrases(question) for w in n.split()}
+    holding = [m for m in matches if m.score >= anchor.score - KIND_MARGIN and shape(m.sentence.text, given)]
     return max(holding, key=lambda m: m.score, default=anchor)
 
 
@@ -422,11 +223,10 @@ def _has_new_name(text: str, asked: set[str]) -> bool:
     return any(w.lower() not in asked for n in name_phrases(" " + text) for w in n.split())
 
 
-_HOW_LONG = re.compile(r"\bhow long\b|\bfor how many (?:days|weeks|months|years)\b", re.I)
 _DURATION = re.compile(r"\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|a few|several)[\s-]+"
                        r"(?:minutes?|hours?|days?|weeks?|months?|years?|decades?)\b", re.I)
 DURATION_MARGIN = 0.4
-_DATE_WORDS = re.compile(rf"(?i:\b{MONTH_PATTERN}|\b(?:mon|tues|wednes|thurs|fri|satur|sun)day\b|\byesterday\b|"
+_DATE_WORDS = re.compile(rf"(?i:\b{MONTH_PATTERN}|\b{WEEKDAY_PATTERN}\b|\byesterday\b|"
                          rf"\btoday\b|\btomorrow\b|\bweek\b|\bmonth\b|\byear\b)|\b{YEAR_PATTERN}\b")
 _KIND_SHAPES = {
     "quantity": lambda text, asked: gives_quantity(text),

@@ -8,7 +8,7 @@ reported ..., did RIA ...?"). It is read as one or more **sides** (`qa.query.cla
 
 - **claims** (the default): yes when every side has a sentence that says it (from the side's outlets,
   scoring at least SIDE_MIN as `qa.answering.extractive` scores sentences) and none says the opposite
-  (negation, a denial, an opposite outcome: `qa.checks.disagree.affirms`); no when a side's best sentence
+  (negation, a denial, an opposite outcome: `qa.checks.claims.affirms`); no when a side's best sentence
   says the opposite; unknown, naming the side, when a side has no such sentence;
 - **order** ("Did A report X before B reported Y?"): the sides' reports' publication dates decide;
   "before or after" questions are answered "Before" or "After";
@@ -33,21 +33,19 @@ from datetime import date, timedelta
 
 import numpy as np
 
-from qa.answering.extractive import coverage
+from qa.answering.coverage import coverage
 from qa.checks.cite import cite_passages
+from qa.checks.claims import DENIALS
 from qa.checks.contradict import contradiction, opposite_words
-from qa.checks.disagree import DENIALS
 from qa.dates import day_label, day_of, find_windows
 from qa.evidence import Evidence, Match
 from qa.figures import figures
-from qa.query import AUX, Understanding, clauses, find_outlets
-from qa.query import WHETHER as _WHETHER
+from qa.query import AUX, WHETHER, Understanding, clauses, find_outlets
 from qa.text import content_words, name_phrases
 from qa.types import Answer, Filters, Part, Sentence
 
 SIDE_MIN = 0.45  # a side is said by a sentence scoring this (`Match.score`; bench/questions.py),
-#                  plus what the question's missing names cost (`qa.answering.extractive.Coverage.names_penalty`)
-#                  ... and holds at least one word of what the side says of what it names (`_said_words`)
+#                  plus what its missing names cost (`Coverage.names_penalty`), holding a word the side says of what it names
 REPORT_MIN = 0.15  # ... or this, for a side that names its report by outlet and date (its sentence only relates)
 _ORDER = re.compile(r"\b(?:before|after|earlier\s+than|later\s+than|prior\s+to)\b", re.I)
 _EITHER = re.compile(r"\bbefore\s+or\s+after\b|\bafter\s+or\s+before\b", re.I)
@@ -64,8 +62,7 @@ _SAME = re.compile(r"\b(?:was|were|is|are)\s+there\s+(?:an?\s+|any\s+)?(?:consis
 _CHANGE = re.compile(r"\b(?:was|were|is|are)\s+there\s+(?:an?\s+|any\s+)?(?:change|shift|inconsistency|disagreement|"
                      r"difference|contradiction)\b|\b(?:has|have|had|did)\b[^?]{0,160}?\b(?:changed?|shifted|shift|"
                      r"evolved?|differ(?:ed)?|shown\s+inconsistency)\b", re.I)
-_TURN = re.compile(r",?\s+and\s+(?=(?:does|did|do|is|was|has|have|were|are)\b)|\bbefore\s+or\s+after\b|"
-                   r"\bafter\s+or\s+before\b", re.I)
+_TURN = re.compile(rf",?\s+and\s+(?=(?:does|did|do|is|was|has|have|were|are)\b)|{_EITHER.pattern}", re.I)
 _IDIOMS = re.compile(r"\b(?:no\s+doubt|not\s+only|no\s+matter|nothing\s+but|not\s+least|no\s+wonder)\b", re.I)
 NEAR = 5  # a negation denies a claim's word this many words after it at most
 
@@ -96,7 +93,7 @@ class Judged:
 
 def asks_whether(question: str) -> bool:
     """True for a yes/no question, also after an opening clause ("After X reported ..., did Y ...?")."""
-    return bool(_WHETHER.search(question))
+    return bool(WHETHER.search(question))
 
 
 def shape(question: str) -> str:
@@ -105,7 +102,7 @@ def shape(question: str) -> str:
         return "change"
     if _SAME.search(question):
         return "same"
-    body = _WHETHER.sub("", question, count=1)
+    body = WHETHER.sub("", question, count=1)
     if _EITHER.search(question) or _BEFORE_REPORT.search(body):
         return "order"
     return "claims"
@@ -147,7 +144,7 @@ def split(question: str, outlets: tuple[str, ...] = ()) -> tuple[tuple[str, tupl
                            question, re.I)
         if opening:
             pieces = [opening["first"], opening["second"]]
-        elif _WHETHER.match(question) and shape(question) == "order":
+        elif WHETHER.match(question) and shape(question) == "order":
             pieces = _ORDER.split(question, maxsplit=1)
     pieces = [p.strip(" ,;?") for p in pieces if p and len(p.split()) >= 3]
     if len(pieces) < 2:
@@ -282,7 +279,7 @@ def _order(question: str, parts: list[Reading], evidence: Evidence) -> str:
     first_earlier = days[0] < days[-1]
     if _EITHER.search(question):
         return "before" if first_earlier else "after"
-    asked_before = re.search(r"\b(?:before|earlier\s+than|prior\s+to)\b", _WHETHER.sub("", question, count=1), re.I)
+    asked_before = re.search(r"\b(?:before|earlier\s+than|prior\s+to)\b", WHETHER.sub("", question, count=1), re.I)
     return "yes" if first_earlier == bool(asked_before) else "no"
 
 
@@ -324,7 +321,7 @@ def lead(judged: Judged, evidence: Evidence, question: str = "") -> str:
 
 
 def _quoted(claim: str) -> str:
-    text = _WHETHER.sub("", claim.strip(" ?,"), count=1).strip()
+    text = WHETHER.sub("", claim.strip(" ?,"), count=1).strip()
     return text[:140] + ("…" if len(text) > 140 else "")
 
 

@@ -31,22 +31,19 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
 
 import numpy as np
 
 from qa.checks.cite import cite_passages
-from qa.checks.contradict import NEGATION, OPPOSITES
-from qa.checks.versions import changes
-from qa.dates import MONTH_PATTERN, day_label, day_of
-from qa.evidence import Evidence, PassageSentence
-from qa.figures import Figure, figures, thing_of
-from qa.query import Understanding, answer_kind, asks_timeline
+from qa.checks.claims import Claim, asked_words, claims, names_thing
+from qa.dates import MONTH_PATTERN, WEEKDAY_PATTERN, day_label, day_of
+from qa.evidence import Evidence
+from qa.figures import Figure, figures
+from qa.query import Understanding
 from qa.text import (
     ABBREVIATION,
     STOPWORDS,
-    content_words,
     mentions,
     name_phrases,
     word_set,
@@ -54,49 +51,14 @@ from qa.text import (
 from qa.types import Answer, Chunk, Disagreement, Sentence, Side
 
 SAME_DAY = 1  # days: reports this close that give different figures dispute each other
-RELEVANT = 0.15  # a claim's sentence scores this close to the question's best claim sentence
-MIN_RELEVANT = 0.45  # and at least this (`Match.score`, as `qa.answering.extractive.MIN_EVIDENCE`)
-NAMED_RELEVANT = 0.2  # enough for a figure counting the very thing asked about ("1,200 workers" for "how many workers")
 SAME_THING = 0.6  # cosine of two claim sentences about one thing (bench/versions.py)
 SAME_NAMED_THING = 0.5  # ... when both count the thing the question names ("1,200 workers" / "1,500 workers")
-OUTCOME_SHARE = 0.5  # share of what a yes/no question asks about ("wage", "agreement", "signed") a sentence must say
 MAX_LINES = 2
 DIFFER = "Sources differ:"  # how a dispute line starts
-_KINDS = (  # what a figure question asks for: the kinds of figure that answer it
-    (re.compile(r"\bhow\s+many\b|\bnumber\s+of\b|\b(?:tally|total|toll|count|turnout)\b", re.I), {"count"}),
-    (re.compile(r"\bhow\s+long\b", re.I), {"duration"}),
-    (re.compile(r"\b(?:percentage|share|proportion|rate)\b", re.I), {"percent", "count"}),
-    (re.compile(r"\bhow\s+much\b|\b(?:price|cost|costs|worth|value|pay|salary|fine)\b", re.I),
-     {"money", "measure", "percent", "count"}),
-)
-DENIALS = re.compile(r"\b(?:denied|denies|deny|disputed|disputes|disputing|refuted|rejected|rejects|dismissed|"
-                      r"still\s+under\s+way|still\s+underway|yet\s+to|has\s+not|had\s+not|have\s+not|no\s+\w+\s+had|"
-                      r"not\s+yet|false|untrue|unfounded)\b", re.I)
 _SAID = re.compile(r"(?:\b(?P<the>[Tt]he\s+[a-z'’]+(?:\s+[a-z'’]+)?)|(?P<name>\b[A-Z][\w&.-]*(?:\s+[A-Z][\w&.-]*)*))"
                    r",?\s+(?:said|says|told|claimed|insisted|maintained|announced|stated|reported)\b")
-_CALENDAR = re.compile(rf"(?i:{MONTH_PATTERN}|(?:mon|tues|wednes|thurs|fri|satur|sun)day)")
+_CALENDAR = re.compile(rf"(?i:{MONTH_PATTERN}|{WEEKDAY_PATTERN})")
 _ACCORDING = re.compile(r"\baccording\s+to\s+(?P<who>the\s+[a-z]+(?:\s+[a-z]+)?|(?:the\s+)?[A-Z][\w&.-]*(?:\s+[A-Z][\w&.-]*)*)")
-
-
-@dataclass
-class Claim:
-    """A sentence that bears on the question: the figure it gives (or its outcome), and its report."""
-
-    sentence: PassageSentence
-    chunk: Chunk
-    figure: Figure | None
-    affirms: bool | None = None  # an outcome: True (so), False (not so)
-    edited: bool = False  # an edited copy of another claim's sentence (a version)
-
-    @property
-    def value(self) -> str:
-        if self.figure is not None:
-            return f"{self.figure.value:g}:{self.figure.high}"
-        return str(self.affirms)
-
-    @property
-    def time(self) -> str:
-        return self.chunk.published_at or ""
 
 
 def find(question: str, evidence: Evidence, answer: Answer | None = None, cues: Understanding | None = None,
@@ -106,151 +68,15 @@ def find(question: str, evidence: Evidence, answer: Answer | None = None, cues: 
     if not evidence.sentences:
         return []
     vector = evidence.embed([question])[0] if vector is None else vector
-    claims = _figure_claims(question, evidence, vector, answer) + _outcome_claims(question, evidence, vector)
     until, names = _until(cues), _names(cues.residual(question) if cues is not None else question)
-    claims = [c for c in claims if (until is None or (day_of(c.time) or until) <= until)
+    about = [c for c in claims(question, evidence, vector, answer) if (until is None or (day_of(c.time) or until) <= until)
               and _mentions(c.chunk, names)]
     found = []
-    for group in _groups(claims, evidence, _asked_words(question, answer)):
+    for group in _groups(about, evidence, asked_words(question, answer)):
         verdict = _verdict(group)
         if verdict is not None:
             found.append(verdict)
     return found[:MAX_LINES]
-
-
-# --- claims -------------------------------------------------------------------------------
-def _scores(evidence: Evidence, vector: np.ndarray, question: str) -> dict[tuple[str, int], float]:
-    words = content_words(question)
-    return {m.sentence.key: m.score for m in evidence.matches(vector, words)}
-
-
-def asked_kinds(question: str) -> set[str]:
-    """The kinds of figure that answer question ('count' for "How many ..."); empty for other questions.
-
-    >>> sorted(asked_kinds("How big a raise do the nurses get?")), sorted(asked_kinds("Who won?"))
-    (['count', 'duration', 'measure', 'money', 'percent'], [])
-    """
-    kinds = set().union(*(k for rule, k in _KINDS if rule.search(question)))
-    if not kinds and answer_kind(question) == "quantity":
-        kinds = {"count", "duration", "measure", "money", "percent"}
-    return kinds
-
-
-def _figure_claims(question: str, evidence: Evidence, vector: np.ndarray, answer: Answer | None) -> list[Claim]:
-    kinds, words = asked_kinds(question), _asked_words(question, answer)  # words: as things, 'workers' -> 'worker'
-    if asks_timeline(question) and answer is not None:  # a story's development: the figures its answer gives
-        kinds |= {f.kind for s in answer.sentences for f in figures(s.text)}
-    score = _scores(evidence, vector, question)
-    usable = [s for s in evidence.sentences if not s.instruction and not s.asks and s.key in score]
-    claims: list[Claim] = []
-    if kinds:
-        options = []
-        for s in usable:
-            figure = _the_figure(s.text, kinds, words)
-            if figure is not None:
-                options.append((s, figure))
-        best = max((score[s.key] for s, _ in options), default=0.0)
-        floor = max(MIN_RELEVANT, best - RELEVANT)
-        # a figure counting what the question names is relevant however the rest of its sentence scores
-        claims += [Claim(s, evidence.hits[s.passage - 1].chunk, f) for s, f in options
-                   if score[s.key] >= (NAMED_RELEVANT if _names_thing(f, words) else floor)]
-    answered = {s.text for s in answer.sentences} if answer is not None else set()
-    claims += _edited_claims(usable, evidence, answered, claims)
-    return claims
-
-
-def _asked_words(question: str, answer: Answer | None) -> set[str]:
-    """The question's content words; for a timeline also the things its answer's figures count."""
-    words = {thing_of(w) for w in content_words(question)}
-    if asks_timeline(question) and answer is not None:
-        words |= {f.thing for s in answer.sentences for f in figures(s.text) if f.counted and f.thing}
-    return words
-
-
-def _names_thing(figure: Figure, words: set[str]) -> bool:
-    return bool(figure.thing) and figure.thing in words
-
-
-def _the_figure(text: str, kinds: set[str], words: set[str]) -> Figure | None:
-    """The figure a sentence gives for what is asked: of an asked kind, the one counting a word of the
-    question when there are several. A sentence giving two values for one thing tells a change: its
-    current value is the first ("reached 23, up from 14"), or the one after "to" ("from 14 to 23")."""
-    found = [f for f in figures(text) if f.kind in kinds]
-    if not found:
-        return None
-    named = [f for f in found if _names_thing(f, words)]
-    figure = (named or found)[0]
-    same = [f for f in found if f.unit == figure.unit and (_thing(f) == _thing(figure) or not f.thing)]
-    if len(same) > 1 and re.search(r"\bfrom\s+\S*\s*$", text[: figure.span[0]]):
-        figure = same[1]
-    return figure
-
-
-def _edited_claims(usable: list[PassageSentence], evidence: Evidence, answered: set[str],
-                   claims: list[Claim]) -> list[Claim]:
-    """Figures that an edited copy of a sentence changes, when one of the two sentences is in the answer
-    or already a claim."""
-    wanted = answered | {c.sentence.text for c in claims}
-    if not wanted:
-        return []
-    by_text = {}
-    for s in usable:
-        by_text.setdefault(s.text, s)
-    out = []
-    seen = set()
-    for s in usable:
-        if s.text not in wanted:
-            continue
-        for other in usable:
-            if other.article_id == s.article_id or other.text == s.text or (other.key, s.key) in seen:
-                continue
-            seen.add((s.key, other.key))
-            for old, new, _ in changes(s.text, other.text):
-                out.append(Claim(s, evidence.hits[s.passage - 1].chunk, old, edited=True))
-                out.append(Claim(other, evidence.hits[other.passage - 1].chunk, new, edited=True))
-    return out
-
-
-def _outcome_claims(question: str, evidence: Evidence, vector: np.ndarray) -> list[Claim]:
-    """For a yes/no question: the relevant sentences that affirm or deny what it asks."""
-    if answer_kind(question) != "yes/no":
-        return []
-    score = _scores(evidence, vector, question)
-    asked = predicate(question)
-    if not asked:
-        return []
-    usable = [s for s in evidence.sentences if not s.instruction and not s.asks and s.key in score
-              and len(_stems(s.text) & asked) >= OUTCOME_SHARE * len(asked)]
-    # saying most of what is asked makes a sentence relevant: a denial is worded unlike the question
-    return [Claim(s, evidence.hits[s.passage - 1].chunk, None, affirms=affirms(s.text, asked))
-            for s in usable if score[s.key] >= MIN_RELEVANT]
-
-
-def _stems(text: str) -> set[str]:
-    return {w[:5] for w in re.findall(r"[a-z]+", text.lower()) if len(w) > 3}
-
-
-def predicate(question: str) -> set[str]:
-    """The stems of what a yes/no question asks happened ('Was a deal signed?' -> {'signe', 'deal'})."""
-    names = {w.lower() for n in name_phrases(question) for w in n.split()}
-    return {w[:5] for w in re.findall(r"[a-z]+", question.lower()) if len(w) > 3 and w not in names} - _FUNCTION
-
-
-_FUNCTION = frozenset({"were", "does", "have", "will", "would", "could", "should", "that", "this", "there",
-                       "what", "with", "from", "been", "they", "their", "about", "repor", "accor"})
-
-
-def affirms(text: str, asked: set[str]) -> bool:
-    """False when the sentence denies what is asked: negated, disputed, or an opposite outcome."""
-    if NEGATION.search(text) or DENIALS.search(text):
-        return False
-    words = re.findall(r"[a-z]+", text.lower())
-    for one, other in OPPOSITES:
-        for mine, theirs in ((one, other), (other, one)):
-            stems = tuple(m[:5] for m in mine)  # the question's words are cut to five letters
-            if any(a.startswith(stems) for a in asked) and any(w.startswith(theirs) for w in words):
-                return False
-    return True
 
 
 def _names(question: str) -> list[str]:
@@ -308,7 +134,7 @@ def _alike(a: Claim, b: Claim, evidence: Evidence, index: dict, words: set[str])
     va, vb = evidence.vectors[index[a.sentence.key]], evidence.vectors[index[b.sentence.key]]
     cosine = float(va @ vb)
     if a.figure is not None and b.figure is not None and a.figure.counted and b.figure.counted \
-            and _thing(a.figure) == _thing(b.figure) and _names_thing(a.figure, words):
+            and _thing(a.figure) == _thing(b.figure) and names_thing(a.figure, words):
         return cosine >= SAME_NAMED_THING
     return cosine >= SAME_THING
 

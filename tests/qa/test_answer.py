@@ -10,7 +10,8 @@ import pytest
 
 from ingest.article import Article
 from qa.answering.answer import Answerer
-from qa.answering.extractive import abstention, missing_terms
+from qa.answering.coverage import coverage
+from qa.answering.extractive import abstention
 from qa.errors import EmptyIndexError, NewsqaError
 from qa.eval.run import history_of
 from qa.eval.sets import read_question_set
@@ -115,7 +116,7 @@ def test_every_unanswerable_sample_question_abstains(sample, q):
 
 
 def passages(*texts: str) -> Evidence:
-    """Evidence over hand-written passages (missing_terms reads words only: nothing is embedded)."""
+    """Evidence over hand-written passages (coverage reads words only: nothing is embedded)."""
     chunks = [Chunk(id=f"a{n}:0000", article_id=f"a{n}", index=0, text=t, start=0, end=len(t))
               for n, t in enumerate(texts)]
     return Evidence([SearchHit(n, 1.0, c) for n, c in enumerate(chunks, 1)], embeddings=None)
@@ -124,18 +125,18 @@ def passages(*texts: str) -> Evidence:
 def test_abbreviated_names_stay_whole_and_match_their_undotted_spelling():
     question = "Who won the men's singles U.S. Open 2021?"
     found = passages("Daniil Medvedev won the men's singles at the 2021 US Open.")
-    assert missing_terms(question, found) == []
-    assert missing_terms(question, passages("The U.S. Open men's singles final was played in 2021.")) == []
-    missing = missing_terms(question, passages("Novak Djokovic won the men's singles at Wimbledon in 2021."))
+    assert coverage(question, found).missing == []
+    assert coverage(question, passages("The U.S. Open men's singles final was played in 2021.")).missing == []
+    missing = coverage(question, passages("Novak Djokovic won the men's singles at Wimbledon in 2021.")).missing
     assert missing == ["U.S. Open"]
     assert abstention(question, missing).endswith("none of them mentions U.S. Open.")
 
 
 def test_a_name_is_known_by_its_last_word_and_i_is_not_a_name():
     evidence = passages("President Vladimir Putin met Miguel Diaz-Canel, of Cuba's State Council.")
-    assert missing_terms("What did Vladimir Putin say to Diaz-Canel?", evidence) == []
-    assert missing_terms("What did the US State Department say?", evidence) == ["US State Department"]
-    assert missing_terms("How do I bake sourdough bread?", evidence) == []
+    assert coverage("What did Vladimir Putin say to Diaz-Canel?", evidence).missing == []
+    assert coverage("What did the US State Department say?", evidence).missing == ["US State Department"]
+    assert coverage("How do I bake sourdough bread?", evidence).missing == []
 
 
 def test_stream_yields_the_text_once_then_the_answer(sample):

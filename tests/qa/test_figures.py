@@ -7,9 +7,9 @@ import pytest
 
 from qa.answering.extractive import expected_kind
 from qa.checks.contradict import contradiction
-from qa.checks.disagree import asked_kinds
 from qa.checks.versions import agree
 from qa.figures import figures, gives_quantity, number_terms, numbers_in
+from qa.query import asked
 
 # phrase -> (value, unit, thing, bound) of each figure read, in order
 READS = [
@@ -70,7 +70,7 @@ def test_every_check_reads_the_same_figures(claim, source, contradicts, same):
     ("What share of voters backed it?", {"percent", "count"}, "15% of voters", "the vote was held"),
 ])
 def test_answer_kinds_pick_sentences_by_the_same_figures(question, kinds, answering, not_answering):
-    assert kinds <= asked_kinds(question) | {"count"}
+    assert kinds <= asked(question).figures | {"count"}
     holds = expected_kind(question)
     assert holds is None or holds(answering)
     assert gives_quantity(answering) and not gives_quantity(not_answering)
