@@ -163,3 +163,36 @@ def serve(embeddings):
     yield start
     for app in apps:
         app.close()
+
+
+OTHER_ARTICLES = [
+    Article(text="The United States formally left the Intermediate-Range Nuclear Forces (INF) Treaty on "
+                 "Friday. Moscow said Washington bears full responsibility for the end of the treaty.",
+            title="US leaves INF Treaty", outlet="Reuters", published_at="2019-08-02", url="https://r.example/inf"),
+    Article(text="Washington announced its withdrawal from the Open Skies Treaty, citing Russian violations. "
+                 "European allies expressed regret about the decision.",
+            title="US quits Open Skies", outlet="AP", published_at="2020-05-21", url="https://ap.example/skies"),
+    Article(text="An undated commentary argues that the INF Treaty collapse harms arms control in Europe.",
+            title="Commentary", outlet="Blog", url="https://blog.example/inf"),
+]
+
+
+def dated_seed() -> Article:
+    article = seed_article()
+    article.published_at = "2018-11-02"
+    return article
+
+
+@pytest.fixture(scope="module")
+def news_settings(tmp_path_factory, embeddings) -> Settings:
+    """Four articles: the (dated) sample from TASS, Reuters 2019, AP 2020 and an undated blog post."""
+    settings = Settings(_env_file=None, data_dir=tmp_path_factory.mktemp("news") / "data")
+    make_indexer(settings, embeddings).ingest([dated_seed(), *OTHER_ARTICLES])
+    return settings
+
+
+@pytest.fixture
+def own_settings(settings, embeddings) -> Settings:
+    """A private copy of the sample corpus that a test may damage."""
+    make_indexer(settings, embeddings).ingest([seed_article()])
+    return settings

@@ -1,47 +1,19 @@
 """Hybrid retrieval on real parts (Chroma in tmp_path, the real embedder): ranking, filters, diversity,
-lexical index self-repair, hostile query text, the LangChain face, and `newsqa search` / `reindex`."""
+lexical index self-repair, hostile query text, the LangChain face."""
 
 from __future__ import annotations
 
-import json
 from datetime import date
 
 import pytest
-from click.testing import CliRunner
 
-from ingest.article import Article
 from qa.config import Settings
 from qa.errors import ConfigError, EmptyIndexError
 from qa.index.store import open_lexical, open_store
 from qa.retrieval.retrieve import HybridRetriever, chroma_where, make_retriever
 from qa.types import Filters
-from tests.conftest import make_indexer, seed_article
+from tests.conftest import OTHER_ARTICLES, dated_seed, make_indexer
 from tests.helpers import SAMPLE_QUESTIONS
-
-OTHER_ARTICLES = [
-    Article(text="The United States formally left the Intermediate-Range Nuclear Forces (INF) Treaty on "
-                 "Friday. Moscow said Washington bears full responsibility for the end of the treaty.",
-            title="US leaves INF Treaty", outlet="Reuters", published_at="2019-08-02", url="https://r.example/inf"),
-    Article(text="Washington announced its withdrawal from the Open Skies Treaty, citing Russian violations. "
-                 "European allies expressed regret about the decision.",
-            title="US quits Open Skies", outlet="AP", published_at="2020-05-21", url="https://ap.example/skies"),
-    Article(text="An undated commentary argues that the INF Treaty collapse harms arms control in Europe.",
-            title="Commentary", outlet="Blog", url="https://blog.example/inf"),
-]
-
-
-def dated_seed() -> Article:
-    article = seed_article()
-    article.published_at = "2018-11-02"
-    return article
-
-
-@pytest.fixture(scope="module")
-def news_settings(tmp_path_factory, embeddings) -> Settings:
-    """Four articles: the (dated) sample from TASS, Reuters 2019, AP 2020 and an undated blog post."""
-    settings = Settings(_env_file=None, data_dir=tmp_path_factory.mktemp("news") / "data")
-    make_indexer(settings, embeddings).ingest([dated_seed(), *OTHER_ARTICLES])
-    return settings
 
 
 def retriever_for(settings: Settings, embeddings, **overrides) -> HybridRetriever:
@@ -137,13 +109,6 @@ def test_cap_tops_up_from_the_same_article_when_nothing_else_matches(sample_sett
     assert len(hits) == 4 and len({h.chunk.id for h in hits}) == 4
 
 
-@pytest.fixture
-def own_settings(settings, embeddings) -> Settings:
-    """A private copy of the sample corpus that a test may damage."""
-    make_indexer(settings, embeddings).ingest([seed_article()])
-    return settings
-
-
 def test_stale_lexical_index_is_rebuilt_before_searching(own_settings, embeddings):
     retriever = retriever_for(own_settings, embeddings)
     with retriever.lexical.db:
@@ -183,7 +148,10 @@ def test_empty_index_raises_a_readable_error(settings, embeddings):
                                    "title: INF", "AND OR NOT", "(((", "   "])
 def test_fts_syntax_in_queries_never_errors(sample_retriever, query):
     hits = sample_retriever.search(query)
-    assert isinstance(hits, list)
+    ids = [hit.chunk.id for hit in hits]
+    assert len(ids) == len(set(ids)) and all(hit.chunk.text for hit in hits)
+    if any(word in query for word in ("INF", "Cuba")):  # the words still search once the syntax is gone
+        assert hits
 
 
 def test_langchain_retriever_returns_documents_with_chunk_metadata(sample_retriever):
@@ -205,77 +173,6 @@ def test_chroma_where_translates_every_filter():
     assert chroma_where(Filters(until=date(2019, 1, 31))) == {
         "$and": [{"published_day": {"$gte": 1}}, {"published_day": {"$lte": 20190131}}]}
     assert chroma_where(Filters(since=date(2019, 1, 1))) == {"published_day": {"$gte": 20190101}}
-
-
-def run_cli(settings: Settings, *args: str):
-    """Invoke `newsqa <args>` through the real group class (domain errors -> one readable line)."""
-    from ui.cli.main import NewsqaGroup
-    from ui.cli.search import reindex, search
-
-    group = NewsqaGroup(commands={"search": search, "reindex": reindex})
-    return CliRunner().invoke(group, list(args), obj=settings)
-
-
-def test_cli_search_prints_ranked_passages_with_their_sources(news_settings):
-    result = run_cli(news_settings, "search", "What did Russia and Cuba say about the INF Treaty?", "--k", "3")
-    assert result.exit_code == 0, result.output
-    lines = result.output.splitlines()
-    assert lines[0].startswith("1. ") and "[score " in lines[0]
-    assert "TASS · 2018-11-02" in result.output and "chunk " in result.output and "article " in result.output
-    assert "deep regret" in result.output
-    assert "3. " in result.output and "4. " not in result.output
-
-
-def test_cli_search_json_has_the_documented_shape(news_settings):
-    result = run_cli(news_settings, "search", "INF Treaty", "--json", "--source", "REUTERS", "--source", "ap",
-                     "--since", "2019-01-01", "--until", "2020-12-31")
-    assert result.exit_code == 0, result.output
-    data = json.loads(result.output)
-    assert data["query"] == "INF Treaty" and data["results"]
-    keys = {"rank", "score", "chunk_id", "article_id", "story_id", "title", "outlet", "url", "published_at", "text",
-            "addressed_to_ai", "also_carried_by"}
-    for n, hit in enumerate(data["results"], 1):
-        assert set(hit) == keys and hit["rank"] == n and hit["outlet"] in {"Reuters", "AP"}
-
-
-def test_cli_search_with_no_match_says_so(news_settings):
-    result = run_cli(news_settings, "search", "INF Treaty", "--source", "Nobody")
-    assert result.exit_code == 0 and "No passages match" in result.output
-    result = run_cli(news_settings, "search", "INF Treaty", "--source", "Nobody", "--json")
-    assert json.loads(result.output) == {"query": "INF Treaty", "understood": {}, "results": []}
-
-
-@pytest.mark.parametrize("args, message", [
-    (["--since", "2019-13-01"], "%Y-%m-%d"),
-    (["--until", "yesterday"], "%Y-%m-%d"),
-    (["--since", "2020-01-02", "--until", "2020-01-01"], "is after"),
-])
-def test_cli_search_rejects_bad_dates_with_the_expected_format(news_settings, args, message):
-    result = run_cli(news_settings, "search", "INF", *args)
-    assert result.exit_code == 2 and message in result.output
-
-
-def test_cli_search_on_an_empty_index_explains_what_to_do(settings):
-    result = run_cli(settings, "search", "INF Treaty")
-    assert result.exit_code == 1
-    assert "Nothing is indexed" in result.output and "Traceback" not in result.output
-
-
-def test_cli_reindex_rebuilds_the_lexical_index_and_prints_the_count(own_settings, embeddings):
-    lexical = open_lexical(own_settings)
-    with lexical.db:
-        lexical.db.execute("DELETE FROM chunks")
-    chunks = open_store(own_settings, embeddings.identity).count()
-    result = run_cli(own_settings, "reindex")
-    assert result.exit_code == 0 and f"{chunks} chunks" in result.output
-    assert open_lexical(own_settings).count() == chunks
-
-
-def test_cli_help_teaches_with_examples():
-    from ui.cli.search import search
-
-    result = CliRunner().invoke(search, ["--help"])
-    assert "Examples:" in result.output and "--source TASS" in result.output and "YYYY-MM-DD" in result.output
 
 
 @pytest.mark.parametrize("filters", [
