@@ -248,7 +248,7 @@ class Answer:
     abstained: bool = False
     sentences: list[Sentence] = field(default_factory=list)
     citations: list[Citation] = field(default_factory=list)
-    timings: dict[str, float] = field(default_factory=dict)  # retrieve_ms, generate_ms, total_ms
+    timings: dict[str, float] = field(default_factory=dict)  # condense_ms, retrieve_ms, generate_ms, total_ms
     flagged: bool = False  # most sentences unsupported by their cited passages
     mode: str = "extractive"  # "extractive" or "llm"
     note: str = ""  # why the answer is what it is, e.g. the LLM failed and this is the extractive fallback

@@ -1,8 +1,8 @@
-"""The answering chain: condense -> retrieve -> generate -> check, a LangChain runnable over `AnswerRun`.
+"""The answering chain: condense -> retrieve -> generate -> check, a LangChain runnable from `AnswerInput`.
 
 Built from LangChain parts: the hybrid retriever as a `BaseRetriever`, the prompts of `qa/answering/prompts/` as
 `ChatPromptTemplate`s, the chat model, and the citation check as a streaming step. `Answerer.chain`
-takes an `AnswerRun` and streams `AnswerChunk`s, so it can be invoked, streamed (also `astream_events`),
+takes an `AnswerInput` and streams `AnswerChunk`s, so it can be invoked, streamed (also `astream_events`),
 traced or given callbacks like any LangChain runnable; `Answerer.stream` wraps it in an `AnswerStream`
 (text deltas, then `.answer()`), and `Answerer.answer` returns the checked Answer. The CLI, the web
 chat, the Slack bot and eval all go through it::
@@ -25,7 +25,7 @@ from langchain_core.runnables import RunnableConfig, RunnableGenerator, Runnable
 
 from qa.answering import extractive, followup, generate, whether
 from qa.answering.llm import Ending, Limits, complete, make_chat_model, stream_text
-from qa.answering.state import AnswerChunk, AnswerRun, AnswerStream
+from qa.answering.state import AnswerChunk, AnswerInput, AnswerRun, AnswerStream
 from qa.checks import disagree
 from qa.checks.cite import MarkerStripper, check_citations
 from qa.config import Settings
@@ -96,11 +96,11 @@ class Answerer:
         return "llm" if self.llm is not None else "extractive"
 
     def new_run(self, question: str, history: Sequence[tuple[str, str]] = (), filters: Filters | None = None,
-                k: int | None = None, as_of: date | None = None) -> AnswerRun:
+                k: int | None = None, as_of: date | None = None) -> AnswerInput:
         """The chain's input for one question; raises NewsqaError for an empty question."""
         if not question or not question.strip():
             raise NewsqaError("The question is empty: ask something about the indexed articles.")
-        return AnswerRun(question=question.strip(), history=list(history), filters=filters,
+        return AnswerInput(question=question.strip(), history=list(history), filters=filters,
                          k=k or self.k, as_of=as_of)
 
     def stream(self, question: str, history: Sequence[tuple[str, str]] = (), filters: Filters | None = None,
@@ -120,14 +120,20 @@ class Answerer:
         return self.stream(question, history, filters, k, as_of).answer()
 
     # --- chain steps ---------------------------------------------------------------------
-    def _condense(self, run: AnswerRun, config: RunnableConfig) -> AnswerRun:
+    def _condense(self, given: AnswerInput, config: RunnableConfig) -> AnswerRun:
+        """Start the run; set standalone, rewritten_by, timings["condense_ms"] (and llm_error on a fallback)."""
+        run, started = AnswerRun.start(given), time.perf_counter()
         run.standalone = run.question
-        if not run.history:
-            return run
+        if run.history:
+            self._rewrite(run, config)
+        run.timings["condense_ms"] = elapsed_ms(started)
+        return run
+
+    def _rewrite(self, run: AnswerRun, config: RunnableConfig) -> None:
+        """Make a follow-up stand alone: by the model when there is one (its rewrite checked), else by rule."""
         if self.llm is None:
             run.standalone = followup.rewrite(run.question, run.history)
-            return run
-        started = time.perf_counter()
+            return
         try:
             messages = generate.chat_prompt("condense").invoke(
                 generate.condense_inputs(run.question, run.history), config)
@@ -142,11 +148,9 @@ class Answerer:
                 raise
             run.llm_error = err
             run.standalone = followup.rewrite(run.question, run.history)
-        finally:
-            run.timings["condense_ms"] = elapsed_ms(started)
-        return run
 
     def _retrieve(self, run: AnswerRun, config: RunnableConfig) -> AnswerRun:
+        """Set cues, hits (in date order for a dated question) and timings["retrieve_ms"]."""
         started = time.perf_counter()
         run.cues = self.retriever.understand(run.standalone, run.as_of)
         retriever = self.retriever.as_langchain(k=run.k, filters=run.filters, cues=run.cues)
@@ -157,6 +161,7 @@ class Answerer:
         return run
 
     def _generate(self, runs: Iterator[AnswerRun], config: RunnableConfig) -> Iterator[AnswerChunk]:
+        """Stream the reply; set draft (LLM) or answer (extractive, nothing found, a fallback), and notes."""
         for run in runs:
             if self.llm is not None and run.hits and run.llm_error is None:
                 yield from self._draft(run, config)
@@ -192,6 +197,7 @@ class Answerer:
             run.notes.append(note)
 
     def _check(self, chunks: Iterator[AnswerChunk], config: RunnableConfig) -> Iterator[AnswerChunk]:
+        """Check the draft's citations (or take the answer) and finish it; sets no run field but notes."""
         for chunk in chunks:
             if chunk.run is None:
                 yield chunk
@@ -293,9 +299,8 @@ class Answerer:
             answer.verdict = "unknown"
         answer.note = " ".join(dict.fromkeys(n for n in [answer.note, *run.notes] if n))
         answer.rewritten_by = run.rewritten_by
-        total, retrieve_ms = elapsed_ms(run.started), run.timings.get("retrieve_ms", 0.0)
-        answer.timings = {"retrieve_ms": retrieve_ms, "generate_ms": round(total - retrieve_ms, 1),
-                          "total_ms": total}
+        total, before = elapsed_ms(run.started), {k: run.timings.get(k, 0.0) for k in ("condense_ms", "retrieve_ms")}
+        answer.timings = {**before, "generate_ms": round(total - sum(before.values()), 1), "total_ms": total}
         return answer
 
 

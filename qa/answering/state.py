@@ -1,8 +1,9 @@
 """What flows through the answering chain: one run's typed state, the chunks the chain streams, and the
 stream a front end reads.
 
-`AnswerRun` is the chain's input and what each step hands the next (condense -> retrieve ->
-generate -> check). The chain streams `AnswerChunk`s: text as it arrives, then one chunk carrying the
+`AnswerInput` is what a caller gives the chain: the question and its settings. `AnswerRun` is that
+input plus what each step hands the next (condense -> retrieve -> generate -> check); each of its
+fields says which step sets it, and condense turns the input into a run. The chain streams `AnswerChunk`s: text as it arrives, then one chunk carrying the
 checked `Answer`. Chunks add up (`a + b`), so `chain.invoke(run)` returns their sum, whose `.answer` is
 the Answer. Front ends read an `AnswerStream`:
 
@@ -16,7 +17,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date
 
 from qa.errors import LLMError
@@ -25,8 +26,8 @@ from qa.types import DEFAULT_K, Answer, Filters, SearchHit
 
 
 @dataclass(kw_only=True)
-class AnswerRun:
-    """One question being answered; each step of the chain fills in its part."""
+class AnswerInput:
+    """What a caller asks: one question with its conversation and settings (`Answerer.new_run` builds it)."""
 
     question: str
     """The question as the user asked it (stripped)."""
@@ -42,6 +43,11 @@ class AnswerRun:
 
     as_of: date | None = None
     """The day relative dates in the question count from ("last week"); None for today."""
+
+
+@dataclass(kw_only=True)
+class AnswerRun(AnswerInput):
+    """One question being answered: its input, and what each step of the chain has found so far."""
 
     standalone: str = ""
     """The question rewritten to stand on its own (set by condense; the question itself without history)."""
@@ -62,16 +68,25 @@ class AnswerRun:
     """Why the model failed, when the extractive fallback answers instead (set by condense or generate)."""
 
     rewritten_by: str = ""
-    """How a follow-up became standalone: "model", "rule" (the model's rewrite was refused) or ""."""
+    """How a follow-up became standalone: "model", "rule" (the model's rewrite was refused) or "" (set by condense)."""
 
     notes: list[str] = field(default_factory=list)
-    """What the reader should know about how the answer was made (a cut answer, trimmed passages)."""
+    """What the reader should know about how the answer was made: trimmed passages, a cut reply (set by
+    generate), the fallback (set by check)."""
 
     timings: dict[str, float] = field(default_factory=dict)
-    """Milliseconds per stage: condense_ms, retrieve_ms (generate and total are added at the end)."""
+    """Milliseconds per stage: condense_ms (set by condense), retrieve_ms (set by retrieve); generate_ms and
+    total_ms are added when the answer is finished (check)."""
 
     started: float = field(default_factory=time.perf_counter)
-    """`time.perf_counter()` when the run began."""
+    """`time.perf_counter()` when the run began (condense)."""
+
+    @classmethod
+    def start(cls, given: AnswerInput) -> AnswerRun:
+        """A run of given's question, its clock started now."""
+        if isinstance(given, AnswerRun):
+            return given
+        return cls(**{f.name: getattr(given, f.name) for f in fields(AnswerInput)})
 
 
 @dataclass

@@ -41,7 +41,7 @@ if TYPE_CHECKING:
 
 RANK_DEPTH = 10  # Hit@1/3/5/10 and MRR@10 look this deep
 ASSERTION_PASS = 0.6  # offline: an assertion is made when this share of its content words is present
-STAGES = ("retrieve_ms", "generate_ms", "judge_ms", "total_ms")
+STAGES = ("condense_ms", "retrieve_ms", "generate_ms", "judge_ms", "total_ms")
 
 
 def run_eval(questions: Sequence[EvalQuestion], answerer: Answerer, retriever: Retriever, *, k: int, judge=None,

@@ -41,7 +41,7 @@ def test_inf_question_gives_regret_and_call_to_revise_cited_to_the_statement(sam
     assert "deep regret" in answer.citations[regret.citations[0] - 1].text
     assert "urge the United States" in answer.citations[call.citations[0] - 1].text
     assert [c.n for c in answer.citations] == list(range(1, len(answer.citations) + 1))
-    assert set(answer.timings) == {"retrieve_ms", "generate_ms", "total_ms"}
+    assert set(answer.timings) == {"condense_ms", "retrieve_ms", "generate_ms", "total_ms"}
 
 
 def test_quote_offsets_point_into_the_article(sample):
@@ -203,7 +203,7 @@ def test_cli_ask_json_has_the_answer_shape(sample_settings):
     assert set(data["sentences"][0]) == {"text", "citations", "supported", "quote", "contradicted"}
     assert set(data["citations"][0]) >= {"n", "chunk_id", "article_id", "title", "outlet", "author", "url",
                                           "published_at", "text", "quote", "start", "end", "score"}
-    assert set(data["timings"]) == {"retrieve_ms", "generate_ms", "total_ms"}
+    assert set(data["timings"]) == {"condense_ms", "retrieve_ms", "generate_ms", "total_ms"}
 
 
 def test_cli_ask_rejects_an_inverted_date_range(sample_settings):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 
 import pytest
 from pydantic import SecretStr
@@ -75,8 +76,13 @@ def test_tokens_stream_before_the_final_answer(llm, openai_stub):
     assert openai_stub.requests[-1]["stream"] is True
 
 
+def slow(seconds: float, text: str):
+    """A stub reply that takes `seconds` to come."""
+    return lambda body: time.sleep(seconds) or text
+
+
 def test_prompt_numbers_passages_and_follow_up_is_condensed(llm, openai_stub):
-    openai_stub.reply("What did Russia say about the credit to Cuba?",
+    openai_stub.reply(slow(0.3, "What did Russia say about the credit to Cuba?"),
                       citing(("Russia may provide a 38 mln euro credit to Cuba", "38 mln euro credit")))
     answer = llm.answer("What about the credit?", history=[(INF, "They regret it [1].")])
     condense, generate = openai_stub.requests
@@ -87,6 +93,9 @@ def test_prompt_numbers_passages_and_follow_up_is_condensed(llm, openai_stub):
     assert re.search(r"^\[1\] .+ — TASS, (undated|\d{4}-\d\d-\d\d)$", generate["messages"][-1]["content"],
                      re.M)
     assert answer.sentences[0].supported and "38 mln euro" in answer.citations[0].quote
+    t = answer.timings  # the rewrite's time is its own stage, not the answer's
+    assert t["condense_ms"] >= 300 > t["generate_ms"]
+    assert abs(t["condense_ms"] + t["retrieve_ms"] + t["generate_ms"] - t["total_ms"]) < 1
 
 
 @pytest.fixture(scope="module")

@@ -17,19 +17,7 @@ import re
 
 from qa.text import is_http_url
 from qa.types import Answer, Citation
-from ui.render import (
-    AI_NOTICE,
-    CONTRADICTED,
-    MARK_SLOT,
-    NOT_SUPPORTING,
-    UNSUPPORTED,
-    carried_by,
-    mark_unsupported,
-    source_meta,
-    title_of,
-    understood_line,
-    warning,
-)
+from ui import render as said
 
 SECTION_CHARS = 3000  # Block Kit: section text
 CONTEXT_CHARS = 3000  # Block Kit: text element of a context block
@@ -112,12 +100,12 @@ def progress_message(partial: str) -> dict:
 
 def source_line(citation: Citation) -> str:
     """'*[1]* <https://tass.com/x|Russia regrets> · TASS · 2018-10-21' and the quote below it."""
-    title = escape(title_of(citation)).replace("|", "/")
+    title = escape(said.title_of(citation)).replace("|", "/")
     link = f"<{link_target(citation.url)}|{title}>" if is_http_url(citation.url) else title
-    parts = [f"*[{citation.n}]* {link}", *map(escape, source_meta(citation)),
-             f":warning: _{AI_NOTICE}_" if citation.addressed_to_ai else "",
-             "" if citation.supports else f":warning: _{NOT_SUPPORTING}_",
-             f"_{escape(also)}_" if (also := carried_by(citation)) else ""]
+    parts = [f"*[{citation.n}]* {link}", *map(escape, said.source_meta(citation)),
+             f":warning: _{said.AI_NOTICE}_" if citation.addressed_to_ai else "",
+             "" if citation.supports else f":warning: _{said.NOT_SUPPORTING}_",
+             f"_{escape(also)}_" if (also := said.carried_by(citation)) else ""]
     line = " · ".join(p for p in parts if p)
     quote = " ".join((citation.quote or citation.text).split())
     if len(quote) > QUOTE_CHARS:
@@ -127,7 +115,7 @@ def source_line(citation: Citation) -> str:
 
 def warning_line(answer: Answer) -> str:
     """`ui.render.warning` as a Slack context line; '' when all is well."""
-    text = warning(answer)
+    text = said.warning(answer)
     return f":warning: _{escape(text)}_" if text else ""
 
 
@@ -158,16 +146,16 @@ def answer_blocks(answer: Answer, header: str = "", asked: str = "") -> list[dic
     made standalone from the thread's history), a line says how it was understood.
     """
     blocks = [section(header)] if header else []
-    marked = to_mrkdwn(mark_unsupported(answer, MARK_SLOT.format).strip())
-    for note in (UNSUPPORTED, CONTRADICTED):
-        marked = marked.replace(MARK_SLOT.format(note), f" _({note})_ :warning:")
+    marked = to_mrkdwn(said.mark_unsupported(answer, said.MARK_SLOT.format).strip())
+    for note in (said.UNSUPPORTED, said.CONTRADICTED):
+        marked = marked.replace(said.MARK_SLOT.format(note), f" _({note})_ :warning:")
     blocks += [section(piece) for piece in split_text(marked or "_(no answer)_")]
     if asked and answer.question and " ".join(asked.split()) != " ".join(answer.question.split()):
         blocks.append(context(f":mag: _Understood as:_ {escape(answer.question)}"))
-    if understood := understood_line(answer):
+    if understood := said.understood_line(answer):
         blocks.append(context(f":calendar: _{escape(understood)}_"))
-    if warning := warning_line(answer):
-        blocks.append(context(warning))
+    if line := warning_line(answer):
+        blocks.append(context(line))
     if answer.citations:
         blocks.append({"type": "divider"})
         blocks += [context(source_line(c)) for c in answer.citations]

@@ -14,19 +14,7 @@ from html import escape
 from qa.dates import day_label, day_of
 from qa.text import CITED, is_http_url
 from qa.types import Answer, Citation, Disagreement
-from ui.render import (
-    AI_NOTICE,
-    CONTRADICTED,
-    FLAGGED,
-    MARK_SLOT,
-    NOT_SUPPORTING,
-    UNSUPPORTED,
-    carried_by,
-    mark_unsupported,
-    source_meta,
-    title_of,
-    understood_line,
-)
+from ui import render as said
 
 MAX_SKIPS = 20  # skips listed under an ingest summary
 
@@ -69,12 +57,12 @@ def answer_markdown(answer: Answer, turn: int) -> str:
     'Yes. [[1]](#nq-t0-s1) No. [[1]](#nq-t0-s1) <span class="nq-unsupported">⚠ not supported by the cited source</span>'
     """
     cited = {c.n for c in answer.citations}
-    body = escape(mark_unsupported(answer, MARK_SLOT.format), quote=False)
+    body = escape(said.mark_unsupported(answer, said.MARK_SLOT.format), quote=False)
     body = CITED.sub(lambda m: f"[[{m[1]}]](#{anchor(turn, int(m[1]))})" if int(m[1]) in cited else m[0], body)
-    body = body.replace(MARK_SLOT.format(UNSUPPORTED), f' <span class="nq-unsupported">⚠ {UNSUPPORTED}</span>')
-    body = body.replace(MARK_SLOT.format(CONTRADICTED),
-                        f' <span class="nq-unsupported nq-contradicted">⚠ {CONTRADICTED}</span>')
-    return f"> ⚠ **{FLAGGED}**\n\n{body}" if answer.flagged else body
+    body = body.replace(said.MARK_SLOT.format(said.UNSUPPORTED), f' <span class="nq-unsupported">⚠ {said.UNSUPPORTED}</span>')
+    body = body.replace(said.MARK_SLOT.format(said.CONTRADICTED),
+                        f' <span class="nq-unsupported nq-contradicted">⚠ {said.CONTRADICTED}</span>')
+    return f"> ⚠ **{said.FLAGGED}**\n\n{body}" if answer.flagged else body
 
 
 def pretty_date(iso: str) -> str:
@@ -84,7 +72,7 @@ def pretty_date(iso: str) -> str:
 
 
 def _headline(c: Citation) -> str:
-    title = escape(title_of(c))
+    title = escape(said.title_of(c))
     if is_http_url(c.url):
         return f'<a href="{escape(c.url)}" target="_blank" rel="noopener noreferrer">{title}</a>'
     return title
@@ -92,16 +80,16 @@ def _headline(c: Citation) -> str:
 
 def source_card(c: Citation, turn: int, quotes: Iterable[str] = ()) -> str:
     """One card: number, headline (linked), outlet · author · date, passage with the quotes marked."""
-    meta = " · ".join(escape(part) for part in source_meta(c, author=True, day=pretty_date))
+    meta = " · ".join(escape(part) for part in said.source_meta(c, author=True, day=pretty_date))
     return (
         f'<article class="nq-card{"" if c.supports else " nq-weak"}" id="{anchor(turn, c.n)}">'
         f'<header><span class="nq-num">{c.n}</span><h4>{_headline(c)}</h4></header>'
         f'<div class="nq-meta">{meta or "unknown outlet"}</div>'
         + (f'<div class="nq-also" title="{escape(_copies_title(c))}">{escape(also)}</div>'
-           if (also := carried_by(c)) else "")
-        + (f'<div class="nq-ai-warning">⚠ This passage {AI_NOTICE}: it is never used as an answer.</div>'
+           if (also := said.carried_by(c)) else "")
+        + (f'<div class="nq-ai-warning">⚠ This passage {said.AI_NOTICE}: it is never used as an answer.</div>'
            if c.addressed_to_ai else "")
-        + ("" if c.supports else f'<div class="nq-not-supporting">⚠ {NOT_SUPPORTING}</div>') +
+        + ("" if c.supports else f'<div class="nq-not-supporting">⚠ {said.NOT_SUPPORTING}</div>') +
         f'<blockquote class="nq-passage">{highlight(c.text, quotes or [c.quote])}</blockquote>'
         "</article>"
     )
@@ -121,7 +109,7 @@ def sources_panel(answer: Answer | None, turn: int) -> str:
         return ('<div class="nq-sources nq-empty"><h3>Sources</h3>'
                 "<p>Cited passages appear here, one card per source.</p></div>")
     cards = "".join(source_card(c, turn, supporting_quotes(answer, c.n)) for c in answer.citations)
-    understood = understood_line(answer)
+    understood = said.understood_line(answer)
     line = f'<p class="nq-understood">{escape(understood)}</p>' if understood else ""
     differ = verdict_panel(answer, turn) + "".join(differ_panel(d, answer, turn) for d in answer.disagreements)
     views = (f'<input type="radio" name="nq-view-t{turn}" id="nq-cards-t{turn}" class="nq-view-cards" checked>'
@@ -146,7 +134,7 @@ def differ_panel(d: Disagreement, answer: Answer, turn: int) -> str:
         figure = side.figure if side.figure in side.quote else ""
         sides.append(f'<div class="nq-side"><div class="nq-side-head"><a href="#{anchor(turn, side.n)}" '
                      f'class="nq-num">{side.n}</a> {meta}</div>'
-                     f'<div class="nq-side-title">{escape(title_of(c)) if c else ""}</div>'
+                     f'<div class="nq-side-title">{escape(said.title_of(c)) if c else ""}</div>'
                      f'<blockquote>{highlight(side.quote, [figure])}</blockquote></div>')
     heading = _DIFFER_HEADINGS.get(d.kind, _DIFFER_HEADINGS["differ"])
     return (f'<section class="nq-differ nq-{escape(d.kind)}"><h4>{heading}</h4>'
@@ -190,10 +178,10 @@ def timeline_list(answer: Answer, turn: int) -> str:
     items = []
     for c in ordered:
         day = pretty_date(c.published_at) if c.published_at else "undated"
-        also = carried_by(c)
+        also = said.carried_by(c)
         items.append(f'<li class="nq-tl-item"><time>{escape(day)}</time>'
                      f'<div class="nq-tl-body"><a href="#{anchor(turn, c.n)}" class="nq-num">{c.n}</a> '
-                     f'<b>{escape(c.outlet or "unknown outlet")}</b> — {escape(title_of(c))}'
+                     f'<b>{escape(c.outlet or "unknown outlet")}</b> — {escape(said.title_of(c))}'
                      + (f' <span class="nq-also">({escape(also)})</span>' if also else "")
                      + f'<div class="nq-tl-quote">{escape(c.quote or c.text[:240])}</div></div></li>')
     return f'<ol class="nq-timeline">{"".join(items)}</ol>'
