@@ -260,9 +260,12 @@ def _bounded(atom: Window, text: str) -> Window:
 
 # --- days of publication ---------------------------------------------------------------
 def day_number(iso: str) -> int:
-    """'2018-11-02' or '2018-11-02T10:00:00Z' -> 20181102; '' -> 0 (unknown, sorts first)."""
-    digits = iso[:10].replace("-", "")
-    return int(digits) if len(digits) == 8 and digits.isdigit() else 0
+    """'2018-11-02' or '2018-11-02T10:00:00Z' -> 20181102; '' or no real day ('2024-13-45') -> 0 (unknown,
+    sorts first)."""
+    try:
+        return int(date.fromisoformat(iso[:10]).strftime("%Y%m%d"))
+    except ValueError:
+        return 0
 
 
 def day_date(number: int) -> date | None:

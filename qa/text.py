@@ -221,7 +221,6 @@ MARKER = re.compile(rf"\[\s*(?:(?:passages?|sources?|docs?)\s*)?({_NUM}(?:\s*[,;
 
 
 CITED = re.compile(r"\[(\d+)\]")  # a checked answer's markers: always one number, renumbered 1..n
-CITED_RUN = re.compile(r"(?:\s*\[\d+\])*")  # the markers that follow a sentence of a checked answer
 
 
 def strip_markers(text: str) -> str:

@@ -175,6 +175,19 @@ class Sentence:
     supported: bool = False
     quote: str = ""
     contradicted: bool = False  # the cited passage says otherwise (a different number, the opposite verb)
+    sep: str = " "  # the whitespace before it in the answer (" ", "\n", "\n\n" for a new paragraph)
+    lead: str = ""  # what opens it but is no part of the claim: a list marker, a dateline, a day label
+    marks: str = ""  # its citation markers as they follow it (" [1][2]"); "" when they stand inside text
+
+
+def compose(sentences: list[Sentence]) -> str:
+    r"""The answer text of sentences: each one's separator, lead, words and markers, in order.
+
+    >>> compose([Sentence("Talks began.", [1], sep="", marks=" [1]"), Sentence("They ended.", [2], sep="\n\n",
+    ...          lead="- ", marks=" [2]")])
+    'Talks began. [1]\n\n- They ended. [2]'
+    """
+    return "".join(s.sep + s.lead + s.text + s.marks for s in sentences).strip()
 
 
 @dataclass
@@ -259,5 +272,15 @@ class Answer:
     parts: list[Part] = field(default_factory=list)  # the sides of a yes/no or two-sided question
     refusal: dict = field(default_factory=dict)  # why it abstained: {"rule": "missing terms", "terms": [...]}
 
+    def set_sentences(self, sentences: list[Sentence]) -> Answer:
+        """Make sentences the answer's, and its text theirs: the one place the two are put in step."""
+        self.sentences = sentences
+        self.text = compose(sentences)
+        return self
+
     def to_dict(self) -> dict:
-        return asdict(self)
+        """As JSON: a sentence's layout (sep, marks) is left out; its lead (a dateline, a day) stays."""
+        out = asdict(self)
+        for sentence in out["sentences"]:
+            del sentence["sep"], sentence["marks"]
+        return out

@@ -72,7 +72,7 @@ def test_the_developing_story_is_told_in_date_order_each_sentence_dated(archive)
     assert answer.understood["timeline"] and len(story) >= 4
     days = [next(c.published_at for c in answer.citations if c.n == s.citations[0]) for s in story]
     assert days == sorted(days) and len(set(days)) == len(days)
-    assert all(s.text.split(" — ")[0] in ("4 Mar 2024", "12 Mar", "14 Mar", "20 Mar", "21 Mar") for s in story)
+    assert all(s.lead.split(" — ")[0] in ("4 Mar 2024", "12 Mar", "14 Mar", "20 Mar", "21 Mar") for s in story)
 
 
 def test_the_latest_leads_with_the_newest_report(archive):

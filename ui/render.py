@@ -8,9 +8,9 @@ Sentences the citation check could not support are visibly marked where they sta
 starts with a warning, and the numbered sources follow, each with its quoted supporting sentence.
 
 >>> from qa.types import Answer, Citation, Sentence
->>> a = Answer("Cuba regrets it. [1] Pigs fly. [1]", "q", sentences=[
-...     Sentence("Cuba regrets it.", [1], True, "Cuba regrets it."), Sentence("Pigs fly.", [1], False)],
-...     citations=[Citation(1, "a:0", "a", "", "TASS", "", "", "2018-11-02", "...", "Cuba regrets it.")])
+>>> a = Answer("", "q", citations=[Citation(1, "a:0", "a", "", "TASS", "", "", "2018-11-02", "...", "Cuba regrets it.")])
+>>> a = a.set_sentences([Sentence("Cuba regrets it.", [1], True, "Cuba regrets it.", marks=" [1]"),
+...                      Sentence("Pigs fly.", [1], False, marks=" [1]")])
 >>> print(answer_plain(a))
 Cuba regrets it. [1] Pigs fly. [1] (not supported by the cited source)
 <BLANKLINE>
@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from datetime import date, datetime
 from typing import Any
 
@@ -31,8 +31,7 @@ from qa.dates import day_label, day_of
 from qa.errors import EmptyIndexError, LLMError, NewsqaError
 from qa.injection import NOTICE as AI_NOTICE
 from qa.retrieval.timeline import UNDATED
-from qa.text import CITED_RUN
-from qa.types import Answer, Citation, Copy, Filters
+from qa.types import Answer, Citation, Copy, Filters, compose
 
 UNTITLED = "(untitled)"
 MARK_SLOT = "\x00{}\x00"  # `mark_unsupported(answer, MARK_SLOT.format)`: a placeholder that survives escaping
@@ -48,26 +47,12 @@ BROKEN = "Something went wrong while answering."
 
 def mark_unsupported(answer: Answer, mark: Callable[[str], str]) -> str:
     """answer.text with mark(note) after each unsupported sentence's citations: note is CONTRADICTED
-    when the cited passage says otherwise, else UNSUPPORTED.
-
-    Sentences are found in order in the text; one that cannot be found is left unmarked.
-    """
-    if answer.abstained:
+    when the cited passage says otherwise, else UNSUPPORTED."""
+    if answer.abstained or not answer.sentences:
         return answer.text
-    text, out, cursor = answer.text, [], 0
-    for sentence in answer.sentences:
-        at = text.find(sentence.text, cursor)
-        if at < 0:
-            continue
-        end = CITED_RUN.match(text, at + len(sentence.text)).end()
-        out.append(text[cursor:end])
-        if sentence.contradicted:
-            out.append(mark(CONTRADICTED))
-        elif not sentence.supported:
-            out.append(mark(UNSUPPORTED))
-        cursor = end
-    out.append(text[cursor:])
-    return "".join(out)
+    notes = [CONTRADICTED if s.contradicted else "" if s.supported else UNSUPPORTED for s in answer.sentences]
+    return compose([replace(s, marks=s.marks + mark(note)) if note else s
+                    for s, note in zip(answer.sentences, notes, strict=True)])
 
 
 def understood_line(answer: Answer) -> str:

@@ -217,10 +217,10 @@ class Answerer:
             return self._extractive(run) if run.hits else self._nothing_found(run)
         checked = check_citations(draft, Evidence(run.hits, self.embeddings), auto_cite=True)
         if generate.is_abstention(draft) and not any(s.supported for s in checked.sentences):
-            return Answer(text=checked.text, question=run.standalone, abstained=True, sentences=checked.sentences,
-                          mode="llm", refusal={"rule": "the model said so", "terms": []})
-        return Answer(text=checked.text, question=run.standalone, sentences=checked.sentences,
-                      citations=checked.citations, flagged=checked.flagged, mode="llm")
+            return Answer("", run.standalone, abstained=True, mode="llm",
+                          refusal={"rule": "the model said so", "terms": []}).set_sentences(checked.sentences)
+        return Answer("", run.standalone, citations=checked.citations, flagged=checked.flagged,
+                      mode="llm").set_sentences(checked.sentences)
 
     def _extractive(self, run: AnswerRun) -> Answer:
         evidence = Evidence(run.hits, self.embeddings)
@@ -240,9 +240,10 @@ class Answerer:
         if run.cues.dated and not run.cues.timeline:  # "the latest": the newest report leads, the rest follow back
             picks = extractive.newest_first(picks, evidence)
         checked = check_citations(extractive.compose(picks), evidence)
-        preface = extractive.dateline(picks, evidence) if run.cues.anchored and not run.cues.dated else ""
-        return Answer(text=preface + checked.text, question=run.standalone, sentences=checked.sentences,
-                      citations=checked.citations, flagged=checked.flagged)
+        if run.cues.anchored and not run.cues.dated and checked.sentences:  # "As of 16 Feb 2024 (AP): ..."
+            checked.sentences[0].lead = extractive.dateline(picks, evidence) + checked.sentences[0].lead
+        return Answer("", run.standalone, citations=checked.citations,
+                      flagged=checked.flagged).set_sentences(checked.sentences)
 
     def _judge(self, run: AnswerRun, evidence: Evidence, vector) -> tuple[whether.Judged | None, Evidence]:
         """The verdict on a yes/no question, and the evidence it rests on: a side the passages do not
@@ -270,8 +271,8 @@ class Answerer:
         said = list({p.match.sentence.key: p.match for p in judged.parts if p.said}.values())
         picks = [extractive.Pick(m.sentence, m.score) for m in said]
         checked = check_citations(extractive.compose(picks), evidence)
-        answer = Answer(text=checked.text, question=run.standalone, sentences=checked.sentences,
-                        citations=checked.citations, flagged=checked.flagged)
+        answer = Answer("", run.standalone, citations=checked.citations,
+                        flagged=checked.flagged).set_sentences(checked.sentences)
         return whether.surface(answer, judged, evidence)
 
     def _nothing_found(self, run: AnswerRun) -> Answer:

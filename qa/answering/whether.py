@@ -336,10 +336,11 @@ def surface(answer: Answer, judged: Judged, evidence: Evidence) -> Answer:
     if not judged.lead:
         return answer
     text = re.sub(r"\[(\d+)\]", lambda m: f"[{numbers.get(int(m[1]), m[1])}]", judged.lead)
-    answer.text = f"{text}\n\n{answer.text}" if answer.text else text
-    answer.sentences.insert(0, Sentence(text, sorted(set(numbers.values())), supported=bool(numbers),
-                                        quote=" / ".join(s.text for s in said.values())))
-    return answer
+    verdict = Sentence(text, sorted(set(numbers.values())), supported=bool(numbers),
+                       quote=" / ".join(s.text for s in said.values()), sep="")  # its markers stand inside it
+    if answer.sentences:
+        answer.sentences[0].sep = "\n\n"
+    return answer.set_sentences([verdict, *answer.sentences])
 
 
 def _typed(p: Reading, evidence: Evidence, numbers: dict[int, int]) -> Part:

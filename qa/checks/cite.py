@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from qa.checks.contradict import contradiction
 from qa.evidence import Evidence, Match, PassageSentence
 from qa.text import MARKER, content_words, mentions, sentence_spans, word_set
-from qa.types import Citation, Sentence
+from qa.types import Citation, Sentence, compose
 
 # Measured on the sample (16 paraphrases of its sentences, 14 fabricated claims, the 16 paraphrases
 # cited to a wrong passage): paraphrases score cosine 0.55-0.92 against their source sentence, wrongly
@@ -240,16 +240,16 @@ def renumber(verdicts: list[Verdict]) -> dict[int, int]:
     return order
 
 
-def render(verdicts: list[Verdict], numbers: dict[int, int]) -> tuple[str, list[Sentence]]:
-    """The user-facing text ('Claim. [1][2] Next claim. [3]') and its Sentence records."""
-    parts, sentences = [], []
+def render(verdicts: list[Verdict], numbers: dict[int, int]) -> list[Sentence]:
+    """The Sentence records of the user-facing text ('Claim. [1][2] Next claim. [3]', see `compose`)."""
+    sentences = []
     for v in verdicts:
         cited = [numbers[n] for n in v.passages]
         marks = "".join(f"[{n}]" for n in cited)
-        parts.append(v.claim.sep + v.claim.lead + v.claim.text + (" " + marks if marks else ""))
         quote = v.match.sentence.text if v.match and (v.supported or v.contradicted) else ""
-        sentences.append(Sentence(v.claim.text, cited, v.supported, quote, contradicted=bool(v.contradicted)))
-    return "".join(parts).strip(), sentences
+        sentences.append(Sentence(v.claim.text, cited, v.supported, quote, contradicted=bool(v.contradicted),
+                                  sep=v.claim.sep, lead=v.claim.lead, marks=" " + marks if marks else ""))
+    return sentences
 
 
 def citations(verdicts: list[Verdict], numbers: dict[int, int], evidence: Evidence) -> list[Citation]:
@@ -303,7 +303,7 @@ def check_citations(text: str, evidence: Evidence, *, auto_cite: bool = False) -
     """Parse, validate, verify and renumber the citations of an answer (see the module docstring)."""
     verdicts = verify(split_claims(text), evidence, auto_cite=auto_cite)
     numbers = renumber(verdicts)
-    rendered, sentences = render(verdicts, numbers)
+    sentences = render(verdicts, numbers)
     unsupported = sum(not s.supported for s in sentences)
-    return Checked(rendered, sentences, citations(verdicts, numbers, evidence),
+    return Checked(compose(sentences), sentences, citations(verdicts, numbers, evidence),
                    flagged=unsupported * 2 > len(sentences))

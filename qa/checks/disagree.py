@@ -323,19 +323,17 @@ def surface(answer: Answer, evidence: Evidence, question: str, cues: Understandi
     quoted = {(side.passage, side.quote) for d in found for side in d.sides}
     numbers = cite_passages(answer, evidence, {p: next(s for s in evidence.sentences if s.passage == p and
                                                        (s.passage, s.text) in quoted) for p in passages(found)})
-    lines, sentences = [], []
+    sentences = []
     for d in found:
         text, cited = line(d, numbers)
         for side in d.sides:
             side.n = numbers[side.passage]
-        lines.append(f"{text} [{cited[-1]}]")
-        sentences.append(Sentence(text, cited, supported=True, quote=" / ".join(side.quote for side in d.sides)))
-    if answer.verdict not in ("", "differ") and answer.parts and answer.sentences:  # a yes/no verdict line stays first
-        lead, rest = answer.text.split("\n\n", 1) if "\n\n" in answer.text else (answer.text, "")
-        answer.text = "\n\n".join(p for p in [lead, *lines, rest] if p)
-        answer.sentences = answer.sentences[:1] + sentences + answer.sentences[1:]
-    else:
-        answer.text = "\n\n".join([*lines, answer.text])
-        answer.sentences = sentences + answer.sentences
+        sentences.append(Sentence(text, cited, supported=True, quote=" / ".join(side.quote for side in d.sides),
+                                  sep="\n\n", marks=f" [{cited[-1]}]"))
+    at = 1 if answer.verdict not in ("", "differ") and answer.parts and answer.sentences else 0
+    rest = answer.sentences[at:]  # a yes/no verdict line stays first; the answer's own sentences follow
+    if rest:
+        rest[0].sep = "\n\n"
+    answer.set_sentences(answer.sentences[:at] + sentences + rest)
     answer.disagreements = found
     return answer

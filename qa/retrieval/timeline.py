@@ -14,7 +14,8 @@ latest state ("What is the latest on ...?", "now"), `qa.query` marks it `dated`;
 >>> from qa.types import Answer, Citation, Sentence
 >>> c = lambda n, day: Citation(n, f"a{n}:0", f"a{n}", "", "Wire", "", "", day, "")
 >>> a = Answer("Talks began. [1] The strike ended. [2]", "q",
-...            sentences=[Sentence("Talks began.", [1], True), Sentence("The strike ended.", [2], True)],
+...            sentences=[Sentence("Talks began.", [1], True, marks=" [1]"),
+...                       Sentence("The strike ended.", [2], True, marks=" [2]")],
 ...            citations=[c(1, "2024-03-04"), c(2, "2024-03-20T09:00:00")])
 >>> date_sentences(a).text
 '4 Mar 2024 — Talks began. [1] 20 Mar — The strike ended. [2]'
@@ -27,7 +28,6 @@ from dataclasses import replace
 from datetime import date
 
 from qa.dates import day_label, day_of
-from qa.text import CITED_RUN
 from qa.types import Answer, Filters, SearchHit
 
 UNDATED = "undated"
@@ -54,20 +54,13 @@ def date_sentences(answer: Answer) -> Answer:
     if answer.abstained or not answer.sentences:
         return answer
     days = {c.n: day_of(c.published_at) for c in answer.citations}
-    text, out, cursor, last_year = answer.text, [], 0, None
+    last_year = None
     for sentence in answer.sentences:
-        at = text.find(sentence.text, cursor)
         day = next((days[n] for n in sentence.citations if days.get(n)), None)
-        if at < 0 or day is None:
-            continue
-        label = f"{day_label(day, year=day.year != last_year)} — "
-        last_year = day.year
-        end = CITED_RUN.match(text, at + len(sentence.text)).end()
-        out.append(text[cursor:at] + label + text[at:end])
-        sentence.text = label + sentence.text
-        cursor = end
-    out.append(text[cursor:])
-    answer.text = "".join(out)
+        if day is not None:
+            sentence.lead += f"{day_label(day, year=day.year != last_year)} — "
+            last_year = day.year
+    answer.set_sentences(answer.sentences)
     return answer
 
 

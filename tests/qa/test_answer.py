@@ -200,7 +200,7 @@ def test_cli_ask_json_has_the_answer_shape(sample_settings):
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
     assert set(data) >= {"text", "abstained", "question", "sentences", "citations", "timings"}
-    assert set(data["sentences"][0]) == {"text", "citations", "supported", "quote", "contradicted"}
+    assert set(data["sentences"][0]) == {"text", "citations", "supported", "quote", "contradicted", "lead"}
     assert set(data["citations"][0]) >= {"n", "chunk_id", "article_id", "title", "outlet", "author", "url",
                                           "published_at", "text", "quote", "start", "end", "score"}
     assert set(data["timings"]) == {"condense_ms", "retrieve_ms", "generate_ms", "total_ms"}

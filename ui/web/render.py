@@ -51,8 +51,8 @@ def answer_markdown(answer: Answer, turn: int) -> str:
     sentences carry a visible mark (as in `ui.render`), a flagged answer opens with a warning.
 
     >>> from qa.types import Sentence
-    >>> a = Answer("Yes. [1] No. [1]", "q", sentences=[Sentence("Yes.", [1], True), Sentence("No.", [1])],
-    ...            citations=[Citation(1, "a:0", "a", "", "", "", "", "", "Yes.")])
+    >>> a = Answer("", "q", citations=[Citation(1, "a:0", "a", "", "", "", "", "", "Yes.")]).set_sentences(
+    ...     [Sentence("Yes.", [1], True, marks=" [1]"), Sentence("No.", [1], marks=" [1]")])
     >>> answer_markdown(a, 0)
     'Yes. [[1]](#nq-t0-s1) No. [[1]](#nq-t0-s1) <span class="nq-unsupported">⚠ not supported by the cited source</span>'
     """

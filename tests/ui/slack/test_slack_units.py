@@ -56,8 +56,8 @@ def test_split_text_respects_the_limit_and_prefers_sentence_ends():
 
 
 def test_long_answers_are_split_within_block_kit_limits():
-    answer = Answer(text="The treaty [1]. " * 1500, question="q", citations=[citation(n) for n in range(1, 71)],
-                    sentences=[Sentence("The treaty [1].", [1], supported=True)])
+    answer = Answer("", "q", citations=[citation(n) for n in range(1, 71)]).set_sentences(
+        [Sentence("The treaty", [1], supported=True, marks=" [1].") for _ in range(1500)])
     messages = answer_messages(answer, feedback_value("x", '"quoted" ' * 500))
     assert len(messages) >= 2 and all(len(m["blocks"]) <= MAX_BLOCKS for m in messages)
     for block in blocks_of(messages):
@@ -179,9 +179,9 @@ def test_cli_names_the_missing_tokens(args, names):
 
 
 def test_contradicted_sentences_and_non_supporting_sources_are_marked():
-    answer = Answer("Russia welcomed the exit. [1] Cuba agrees. [2]", "q", sentences=[
-        Sentence("Russia welcomed the exit.", [1], False, contradicted=True), Sentence("Cuba agrees.", [2], True)],
-        citations=[citation(1, supports=False), citation(2)])
+    answer = Answer("", "q", citations=[citation(1, supports=False), citation(2)]).set_sentences([
+        Sentence("Russia welcomed the exit.", [1], False, contradicted=True, marks=" [1]"),
+        Sentence("Cuba agrees.", [2], True, marks=" [2]")])
     shown = json.dumps(answer_messages(answer, "v"), ensure_ascii=False)
     assert "welcomed the exit. [1] _(contradicted by the cited source)_ :warning:" in shown
     assert "1 sentence contradicted by the cited source" in shown

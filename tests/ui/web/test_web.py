@@ -237,16 +237,16 @@ def test_cards_escape_article_text_and_link_only_web_urls():
 
 
 def test_answer_markdown_marks_unsupported_and_flags():
-    a = Answer("Fine. [1] Made up. [1]", "q", flagged=True, citations=[Citation(1, *"a:0 a t o au u d p".split())],
-               sentences=[Sentence("Fine.", [1], True), Sentence("Made up.", [1], False)])
+    a = Answer("", "q", flagged=True, citations=[Citation(1, *"a:0 a t o au u d p".split())]).set_sentences(
+        [Sentence("Fine.", [1], True, marks=" [1]"), Sentence("Made up.", [1], False, marks=" [1]")])
     text = answer_markdown(a, 0)
     assert text.startswith("> ⚠") and text.count("(#nq-t0-s1)") == 2 and 'class="nq-unsupported"' in text
 
 
 def test_web_marks_contradicted_sentences_and_non_supporting_sources():
     c = Citation(1, "a:0", "a", "Talks", "TASS", "", "", "2018-11-02", "Russia regrets the exit.", "", supports=False)
-    answer = Answer("Russia welcomed the exit. [1]", "q?", citations=[c],
-                    sentences=[Sentence("Russia welcomed the exit.", [1], False, contradicted=True)])
+    answer = Answer("", "q?", citations=[c]).set_sentences(
+        [Sentence("Russia welcomed the exit.", [1], False, contradicted=True, marks=" [1]")])
     assert "nq-contradicted" in answer_markdown(answer, 0) and "contradicted by the cited source" in answer_markdown(answer, 0)
     panel = sources_panel(answer, 0)
     assert "nq-weak" in panel and "cited, but does not support the sentence" in panel
