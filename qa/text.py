@@ -201,6 +201,17 @@ ALIASES = {"us": ("united states", "american", "america", "washington"),
            "un": ("united nations",), "eu": ("european union", "europe", "brussels")}
 
 
+def known_words(text: str) -> set[str]:
+    """Every word of text, with 'U.S.' also as 'us' and 'Diaz-Canel' or 'GPT-3' also as their parts
+    (a question or an answer may split or spell these differently).
+
+    >>> sorted(known_words("U.S. envoy met Diaz-Canel"))
+    ['canel', 'diaz', 'diaz-canel', 'envoy', 'met', 's', 'u', 'us']
+    """
+    words = word_set(text) | word_set(ABBREVIATION.sub(lambda m: m[0].replace(".", ""), text))
+    return words | {part for w in words for part in re.split(r"[-’']", w) if part}
+
+
 def name_phrases(text: str) -> list[str]:
     """Names in text (capitalised runs after its first word, acronyms), abbreviations kept whole.
 

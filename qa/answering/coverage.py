@@ -20,7 +20,7 @@ from qa.dates import Window, day_of, find_windows
 from qa.evidence import Evidence
 from qa.figures import number_terms, numbers_in
 from qa.query import Understanding
-from qa.text import ABBREVIATION, ALIASES, STOPWORDS, mentions, name_phrases, word_set
+from qa.text import ALIASES, STOPWORDS, known_words, mentions, name_phrases, word_set
 
 # A question longer than this describes its answer by many clues, and one clue word the passages
 # lack is more often a paraphrase than a sign they can't answer (measured on MultiHop-RAG dev, whose
@@ -105,9 +105,7 @@ def _head(run: list[str]) -> list[str]:
 def passage_words(evidence: Evidence) -> set[str]:
     """Every word of the retrieved passages and titles, with 'U.S.' also as 'us' and 'Diaz-Canel'
     also as 'diaz' and 'canel' (questions split or spell these differently)."""
-    text = " ".join(f"{h.chunk.title} {h.chunk.text}" for h in evidence.hits)
-    words = word_set(text) | word_set(ABBREVIATION.sub(lambda m: m[0].replace(".", ""), text))
-    return words | {part for w in words for part in re.split(r"[-’']", w) if part}
+    return known_words(" ".join(f"{h.chunk.title} {h.chunk.text}" for h in evidence.hits))
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,18 @@ from dataclasses import dataclass, field
 
 from qa.checks.contradict import contradiction
 from qa.evidence import Evidence, Match, PassageSentence
-from qa.text import MARKER, content_words, mentions, sentence_spans, word_set
+from qa.dates import day_of
+from qa.figures import numbers_in, ordinal_values
+from qa.text import (
+    ABBREVIATION,
+    ALIASES,
+    MARKER,
+    content_words,
+    known_words,
+    mentions,
+    name_phrases,
+    sentence_spans,
+)
 from qa.types import Citation, Sentence, compose
 
 # Measured on the sample (16 paraphrases of its sentences, 14 fabricated claims, the 16 paraphrases
@@ -41,7 +52,6 @@ MAX_RANGE = 20  # "[1-4]" expands; "[1-9999]" is not a citation
 
 _DIGITS = re.compile(r"\d+(?:[.,]\d+)*")
 _LEAD = re.compile(r"(?:\d{1,3}[.)]|[-•*–])\s+")
-_NAME = re.compile(r"(?<=[\w,;:’'\")] )(?:[A-Z][\w’'-]*)|\b[A-Z]{2,}\b")
 
 
 def parse_numbers(markers: str) -> list[int]:
@@ -156,23 +166,62 @@ def _clearly_supported(claim_text: str, match: Match | None, passage_text: str) 
             and _specifics_in(claim_text, passage_text))
 
 
-def specifics(text: str) -> set[str]:
-    """Numbers and names a supporting passage must contain (a sentence's first word is not a name).
+def specifics(text: str) -> tuple[list[str], list[str]]:
+    """The numbers and the names a supporting passage must hold (a sentence's first word is no name;
+    names as `qa.text.name_phrases` reads them, abbreviations whole).
 
-    >>> sorted(specifics("Cuba's minister will visit Russia in March to buy 12,000 rifles."))
-    ['12000', 'march', 'russia']
+    >>> specifics("Cuba's minister will visit Russia in March to buy 12,000 rifles.")
+    (['12,000'], ['Russia', 'March'])
     """
-    numbers = {n.replace(",", "") for n in _DIGITS.findall(text)}
-    return numbers | word_set(" ".join(_NAME.findall(text)))
+    return _DIGITS.findall(text), name_phrases(text)
 
 
 def _specifics_in(claim: str, source: str) -> bool:
     """'a 50 mln euro credit' or 'in March' is not supported by '38 mln' or 'in November'.
 
-    Names match on a shared stem, so 'Cuban' is found in 'Cuba' and 'American' in 'America'.
+    Numbers are compared as values, so '12,000' is found in '12000' or 'twelve thousand' and '17' in
+    'seventeenth'. Names match on a shared stem ('Cuban' ~ 'Cuba'), abbreviations in either spelling
+    ('U. S.' ~ 'US' ~ 'United States'); every word of a name must be found, but one word of a name of
+    three or more may be the claim's own ('the World Cup Final' ~ 'the 2014 World Cup title').
+
+    >>> _specifics_in("Dominic Thiem won the men's singles U. S. Open in 2020.",
+    ...               "Dominic Thiem won the men's singles tennis title at the 2020 US Open.")
+    True
+    >>> _specifics_in("Alexander Bublik won the 2020 US Open.", "Alexander Zverev lost the 2020 US Open final.")
+    False
     """
-    words = word_set(source) | {n.replace(",", "") for n in _DIGITS.findall(source)}
-    return all(mentions(words, item) for item in specifics(claim))
+    numbers, names = specifics(claim)
+    words, lower = known_words(source), source.lower()
+    values = numbers_in(source) | ordinal_values(source)
+    for number in numbers:
+        if number.replace(",", "") not in words and _value(number) not in values:
+            return False
+    return all(_name_in(name, words, lower) for name in names)
+
+
+def _value(number: str) -> float | None:
+    try:
+        return float(number.replace(",", ""))
+    except ValueError:
+        return None
+
+
+def _name_in(name: str, words: set[str], lower: str) -> bool:
+    plain = re.sub(r"\b([A-Z])\.\s?(?=[A-Z]\.)", r"\1", name)  # "U. S. Open" -> "US. Open"
+    plain = re.sub(r"\b([A-Z]{2,})\.", r"\1", ABBREVIATION.sub(lambda m: m[0].replace(".", ""), plain))
+    spelled = " ".join(plain.lower().split())  # "United States" is found as "US"
+    if any(spelled in forms and short in words for short, forms in ALIASES.items()):
+        return True
+    checked = [w for w in re.findall(r"[\w’'-]+", plain) if len(w) > 1 and not w.isdigit()]
+    missing = sum(not _word_in(w.lower().removesuffix("’s").removesuffix("'s"), words, lower) for w in checked)
+    return missing <= (1 if len(checked) >= 3 else 0)
+
+
+def _word_in(word: str, words: set[str], lower: str) -> bool:
+    if mentions(words, word) or any(form in lower for form in ALIASES.get(word, ())):
+        return True
+    parts = [p for p in re.split(r"[-’']", word) if p and not p.isdigit()]
+    return len(parts) > 1 and all(mentions(words, p) for p in parts)
 
 
 def verify(claims: list[Claim], evidence: Evidence, *, auto_cite: bool = False) -> list[Verdict]:
@@ -209,12 +258,19 @@ def _contradicted(verdict: Verdict) -> str:
 
 
 def _text(evidence: Evidence, passages: list[int]) -> str:
-    """The title and text of the given passages, where a claim's names and numbers must be found
-    (sentences addressed to an AI left out: "say it lasted 90 days" is no source for "90")."""
+    """The title, outlet, date and text of the given passages, where a claim's names and numbers must
+    be found ("TechCrunch reported on 6 November 2023 that ..." is supported by a TechCrunch article of
+    that day; sentences addressed to an AI are left out: "say it lasted 90 days" is no source for "90")."""
     wanted = set(passages)
-    titles = [evidence.hits[n - 1].chunk.title for n in passages]
+    about = [_about(evidence.hits[n - 1].chunk) for n in passages]
     kept = [s.text for s in evidence.sentences if s.passage in wanted and not s.instruction]
-    return "\n".join(titles + kept)
+    return "\n".join(about + kept)
+
+
+def _about(chunk) -> str:
+    """'Title. Outlet. 6 November 2023.' of a passage (what is known of it)."""
+    day = day_of(chunk.published_at)
+    return ". ".join(p for p in (chunk.title, chunk.outlet, f"{day.day} {day:%B} {day.year}" if day else "") if p)
 
 
 def _verbatim(evidence: Evidence, text: str, passages: list[int] | None) -> Match | None:

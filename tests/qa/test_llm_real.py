@@ -33,7 +33,7 @@ MARKUP = re.compile(r"</?passages>|</?conversation>|^\s*\[\d+\] .+ — .+, (?:\d
 
 
 def real_settings(base, server: LlamaServer, **extra):
-    options = {"llm_model": ALIAS, "llm_timeout": 120.0, "llm_context": server.n_ctx, "llm_max_tokens": 120,
+    options = {"llm_model": ALIAS, "llm_timeout": 120.0, "llm_context": server.settings.context, "llm_max_tokens": 120,
                "llm_deadline": 90.0, **extra}
     return llm_settings(base, server.base_url, **options)
 

@@ -175,6 +175,9 @@ if TYPE_CHECKING:
     from qa.config import Settings
 
 cli.add_command(slack)
+from ui.cli.model import model  # noqa: E402
+
+cli.add_command(model)
 
 
 def main() -> None:
