@@ -102,11 +102,11 @@ def _evidence(row: dict, embeddings) -> Evidence:
     return Evidence(hits, embeddings)
 
 
-def _checked(text: str, cited: list[int], evidence: Evidence) -> bool:
-    """True when the checker marks text, citing those passages, supported."""
+def _marked(text: str, cited: list[int], evidence: Evidence) -> tuple[bool, bool]:
+    """How the checker marks text citing those passages: (supported, contradicted)."""
     marks = "".join(f"[{n}]" for n in cited)
-    sentences = check_citations(f"{text} {marks}", evidence).sentences
-    return bool(sentences) and all(s.supported for s in sentences)
+    sentences = check_citations(f"{strip_markers(text)} {marks}", evidence).sentences
+    return bool(sentences) and all(s.supported for s in sentences), any(s.contradicted for s in sentences)
 
 
 def kind(answer: str) -> str:
@@ -157,7 +157,7 @@ def checker_rates(rows: list[dict], embeddings) -> None:
             row["check"]["false_alarm"] += (not s["supported"]) or s["contradicted"]
             for text, cited in wrong_variants(row, s, pool):
                 row["check"]["wrong"] += 1
-                row["check"]["missed"] += _checked(text, cited, evidence)
+                row["check"]["missed"] += _marked(text, cited, evidence)[0]
 
 
 def recheck(rows: list[dict], embeddings) -> None:
@@ -168,10 +168,7 @@ def recheck(rows: list[dict], embeddings) -> None:
         evidence = _evidence(row, embeddings)
         for s in row["sentences"]:
             if s["citations"]:
-                marks = "".join(f"[{n}]" for n in s["citations"])
-                checked = check_citations(f"{strip_markers(s['text'])} {marks}", evidence).sentences
-                s["supported"] = bool(checked) and all(c.supported for c in checked)
-                s["contradicted"] = any(c.contradicted for c in checked)
+                s["supported"], s["contradicted"] = _marked(s["text"], s["citations"], evidence)
 
 
 # --- the table ---------------------------------------------------------------------------------

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from qa.checks.contradict import contradiction
 from qa.evidence import Evidence, Match, PassageSentence
 from qa.dates import day_of
-from qa.figures import numbers_in, ordinal_values
+from qa.figures import number_value, numbers_in, ordinal_values
 from qa.text import (
     ABBREVIATION,
     ALIASES,
@@ -194,16 +194,9 @@ def _specifics_in(claim: str, source: str) -> bool:
     words, lower = known_words(source), source.lower()
     values = numbers_in(source) | ordinal_values(source)
     for number in numbers:
-        if number.replace(",", "") not in words and _value(number) not in values:
+        if number.replace(",", "") not in words and number_value(number) not in values:
             return False
     return all(_name_in(name, words, lower) for name in names)
-
-
-def _value(number: str) -> float | None:
-    try:
-        return float(number.replace(",", ""))
-    except ValueError:
-        return None
 
 
 def _name_in(name: str, words: set[str], lower: str) -> bool:
