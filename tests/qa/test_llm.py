@@ -82,7 +82,7 @@ def slow(seconds: float, text: str):
 
 
 def test_prompt_numbers_passages_and_follow_up_is_condensed(llm, openai_stub):
-    openai_stub.reply(slow(0.3, "What did Russia say about the credit to Cuba?"),
+    openai_stub.reply(slow(1.5, "What did Russia say about the credit to Cuba?"),
                       citing(("Russia may provide a 38 mln euro credit to Cuba", "38 mln euro credit")))
     answer = llm.answer("What about the credit?", history=[(INF, "They regret it [1].")])
     condense, generate = openai_stub.requests
@@ -93,8 +93,8 @@ def test_prompt_numbers_passages_and_follow_up_is_condensed(llm, openai_stub):
     assert re.search(r"^\[1\] .+ — TASS, (undated|\d{4}-\d\d-\d\d)$", generate["messages"][-1]["content"],
                      re.M)
     assert answer.sentences[0].supported and "38 mln euro" in answer.citations[0].quote
-    t = answer.timings  # the rewrite's time is its own stage, not the answer's
-    assert t["condense_ms"] >= 300 > t["generate_ms"]
+    t = answer.timings  # the rewrite's 1.5 s is its own stage; counted in the answer's, it would pass 1.5 s
+    assert t["condense_ms"] >= 1500 > t["generate_ms"]
     assert abs(t["condense_ms"] + t["retrieve_ms"] + t["generate_ms"] - t["total_ms"]) < 1
 
 
