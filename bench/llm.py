@@ -40,23 +40,27 @@ from qa.eval.run import score, verdict_of, yes_no
 from qa.eval.sets import read_question_set
 from qa.evidence import Evidence
 from qa.index.embeddings import LocalEmbeddings
-from qa.text import strip_markers
+from qa.text import MARKER, content_words, strip_markers
 from qa.types import Chunk, Filters, SearchHit
 from ui.context import Library
 
 METRICS = ("contains", "citation_precision", "citation_recall", "supported", "contradicted", "flagged",
            "false_alarm", "miss", "ttft_s", "total_s")
 SPLIT = {"rgb", "multihop"}  # corpora split into tuning and held-out halves
+# Corpora whose gold evidence lists the parts of an answer (MultiHop: one fact per article the question
+# draws on), so a sentence must cite each part it restates; RGB's positives are alternative passages.
+PARTS = {"multihop"}
 
 
-def questions_of(name: str, qset, limit: int | None) -> list[tuple[str, object]]:
-    """(split, question) pairs: every question of the small sets, the first limit of each half otherwise."""
+def questions_of(name: str, qset, limit: int | None, splits=("tune", "held-out")) -> list[tuple[str, object]]:
+    """(split, question) pairs: every question of the small sets, the first limit of each half (of
+    `splits`) otherwise."""
     if name not in SPLIT:
         return [("all", q) for q in qset.questions]
     halves = {"tune": [], "held-out": []}
     for q in qset.questions:
         halves["held-out" if held_out(q.id) else "tune"].append(q)
-    return [(split, q) for split, part in halves.items() for q in part[:limit]]
+    return [(split, q) for split, part in halves.items() if split in splits for q in part[:limit]]
 
 
 def ask(library, q, mode: str) -> dict:
@@ -84,14 +88,50 @@ def ask(library, q, mode: str) -> dict:
 
 
 # --- the checker judged against the gold answers -------------------------------------------------
-def right(row: dict, sentence: dict) -> bool:
-    """A reader's judgement: the sentence holds a gold answer and cites a passage holding gold evidence.
-    The sentences of a yes/no answer are not judged: a gold "Yes" says nothing of any one of them."""
+def right(row: dict, sentence: dict, outlets: frozenset[str] = frozenset()) -> bool:
+    """A reader's judgement: the sentence holds a gold answer, cites a passage holding gold evidence,
+    cites every outlet of `outlets` it names, and (where the evidence lists parts) every part it draws on
+    (`cited_as_drawn`). The sentences of a yes/no answer are not judged: a gold "Yes" says nothing of
+    any one of them.
+
+    >>> row = {"corpus": "rgb", "abstained": False, "yes_no": False, "answers": ["Germany"],
+    ...        "evidence": ["Germany won the 2014 World Cup"],
+    ...        "citations": [{"n": 1, "outlet": "Wire", "text": "Germany won the 2014 World Cup in Rio."}]}
+    >>> right(row, {"text": "Germany won the 2014 World Cup.", "citations": [1]}, frozenset({"Wire", "Daily"}))
+    True
+    >>> right(row, {"text": "Daily says Germany won the 2014 World Cup.", "citations": [1]}, frozenset({"Daily"}))
+    False
+    """
     if row["abstained"] or not row["answers"] or not sentence["citations"] or row["yes_no"]:
         return False
-    holds = contains_answer(strip_markers(sentence["text"]), row["answers"]) > 0
-    texts = {c["n"]: c["text"] for c in row["citations"]}
-    return holds and any(holds_evidence(texts.get(n, ""), e) for n in sentence["citations"] for e in row["evidence"])
+    text = strip_markers(sentence["text"])
+    cited = [c for c in row["citations"] if c["n"] in sentence["citations"]]
+    texts = [c["text"] for c in cited]
+    named = {o for o in outlets if re.search(rf"(?<!\w){re.escape(o)}(?!\w)", text)}
+    return (contains_answer(text, row["answers"]) > 0
+            and any(holds_evidence(t, e) for t in texts for e in row["evidence"])
+            and named <= {c.get("outlet", "") for c in cited}
+            and (row["corpus"] not in PARTS or cited_as_drawn(text, texts, row["evidence"], row["answers"])))
+
+
+def cited_as_drawn(text: str, cited: list[str], evidence: list[str], answers: list[str]) -> bool:
+    """False when the sentence draws on a piece of gold evidence (shares two of its content words, the
+    answer's aside) that no cited passage holds, nor the words drawn from it: a sentence that restates
+    three reports' claims and cites one of them is not cited to the right passages.
+
+    >>> cited_as_drawn("Google, criticised for its Gemini model, makes deals with Apple.",
+    ...                ["Google makes deals with Apple and Samsung."],
+    ...                ["Google makes deals with Apple", "Google touted the Gemini model's architecture"],
+    ...                ["Google"])
+    False
+    """
+    words, answer = content_words(text), set().union(*map(content_words, answers))
+    found = set().union(*map(content_words, cited)) if cited else set()
+    for e in evidence:
+        drawn = (words & content_words(e)) - answer
+        if len(drawn) >= 2 and not any(holds_evidence(t, e) for t in cited) and not drawn <= found:
+            return False
+    return True
 
 
 def _evidence(row: dict, embeddings) -> Evidence:
@@ -142,9 +182,13 @@ def wrong_variants(row: dict, sentence: dict, others: list[str]) -> list[tuple[s
 
 def checker_rates(rows: list[dict], embeddings) -> None:
     """Per row: judged sentences and how the checker marked them (added to row["check"])."""
+    outlets: dict[str, frozenset[str]] = {}  # the outlets of a corpus, as its answers cite them
+    for row in rows:
+        outlets[row["corpus"]] = outlets.get(row["corpus"], frozenset()) | {
+            c["outlet"] for c in row["citations"] if c.get("outlet")}
     for row in rows:
         row["check"] = {"right": 0, "false_alarm": 0, "wrong": 0, "missed": 0}
-        judged = [s for s in row["sentences"] if right(row, s)]
+        judged = [s for s in row["sentences"] if right(row, s, outlets[row["corpus"]])]
         if not judged:
             continue
         evidence = _evidence(row, embeddings)
@@ -161,13 +205,15 @@ def checker_rates(rows: list[dict], embeddings) -> None:
 
 
 def recheck(rows: list[dict], embeddings) -> None:
-    """Run today's checker again on saved answers: each sentence re-marked against its cited passages."""
+    """Run today's checker again on saved answers: each sentence re-marked against its cited passages.
+    A sentence with markers inside its text was composed by newsqa from checked figures ("23 (Valley
+    Health News, 1 Mar) [1]; earlier 14 (16 Feb) [2]"), not written by the model: it keeps its marks."""
     for row in rows:
         if row["abstained"] or not row["citations"]:
             continue
         evidence = _evidence(row, embeddings)
         for s in row["sentences"]:
-            if s["citations"]:
+            if s["citations"] and not MARKER.search(s["text"]):
                 s["supported"], s["contradicted"] = _marked(s["text"], s["citations"], evidence)
 
 
@@ -223,7 +269,8 @@ def with_settings(library: Library, **updates) -> Library:
     return other
 
 
-def run(models: list[str], names: list[str], data: Path, limit: int | None, models_dir: Path) -> list[dict]:
+def run(models: list[str], names: list[str], data: Path, limit: int | None, models_dir: Path,
+        splits=("tune", "held-out")) -> list[dict]:
     from ui.local_llm import LocalServer, environment, find_model, machine_settings
 
     embeddings = LocalEmbeddings()
@@ -249,7 +296,7 @@ def run(models: list[str], names: list[str], data: Path, limit: int | None, mode
                                                         llm_max_tokens=int(env["NEWSQA_LLM_MAX_TOKENS"]),
                                                         llm_deadline=float(env["NEWSQA_LLM_DEADLINE"]),
                                                         llm_timeout=float(env["NEWSQA_LLM_DEADLINE"]))
-                    for split, q in questions_of(name, qset, limit):
+                    for split, q in questions_of(name, qset, limit, splits):
                         row = {"corpus": name, "split": split, **ask(library, q, "llm" if server else mode)}
                         row["mode"] = mode
                         rows.append(row)
@@ -271,6 +318,8 @@ def main() -> None:
     parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data",
                         help="folder holding rgb-en-fact/ and multihop-rag-dev/ (default: ../shared/data)")
     parser.add_argument("--limit", type=int, default=20, help="questions asked of each half of RGB and MultiHop")
+    parser.add_argument("--split", nargs="+", choices=("tune", "held-out"), default=["tune", "held-out"],
+                        help="halves of RGB and MultiHop asked (tune prompts and settings on 'tune' alone)")
     parser.add_argument("--out", type=Path, help="write every answer (JSON lines) here, for --recheck")
     parser.add_argument("--recheck", type=Path, help="no model: re-mark the answers saved by --out")
     parser.add_argument("--json", type=Path, help="also write the table to this file")
@@ -279,7 +328,7 @@ def main() -> None:
         rows = [json.loads(line) for line in args.recheck.read_text(encoding="utf-8").splitlines() if line]
         recheck([r for r in rows if r["mode"] != "extractive"], LocalEmbeddings())
     else:
-        rows = run(args.model, args.corpus, args.data, args.limit, args.models_dir)
+        rows = run(args.model, args.corpus, args.data, args.limit, args.models_dir, args.split)
     checker_rates(rows, LocalEmbeddings())
     if args.out and not args.recheck:
         args.out.parent.mkdir(parents=True, exist_ok=True)

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from qa.injection import addressed_to_ai
-from qa.text import content_words, overlap, sentence_spans
+from qa.text import content_words, overlap, sentence_spans, stems
 from qa.types import SearchHit
 
 if TYPE_CHECKING:
@@ -117,6 +117,11 @@ class Evidence:
         self.words = [content_words(s.text) for s in self.sentences]
 
     @cached_property
+    def stems(self) -> list[set[str]]:
+        """Each sentence's word stems (`qa.text.stems`), for matching a paraphrase's words."""
+        return [stems(s.text) for s in self.sentences]
+
+    @cached_property
     def instructed(self) -> set[int]:
         """Numbers of the passages holding text addressed to an AI."""
         return {s.passage for s in self.sentences if s.instruction}
@@ -136,8 +141,10 @@ class Evidence:
     def embed(self, texts: list[str]) -> np.ndarray:
         return self.embeddings.embed_array(texts)
 
-    def matches(self, vector: np.ndarray, words: set[str], passages: Iterable[int] | None = None) -> list[Match]:
-        """Every sentence (of the given passage numbers, default all) scored against a text.
+    def matches(self, vector: np.ndarray, words: set[str], passages: Iterable[int] | None = None, *,
+                by_stem: bool = False) -> list[Match]:
+        """Every sentence (of the given passage numbers, default all) scored against a text: `words` are
+        the text's content words, or its stems (`by_stem`) to be met by the sentences' stems.
 
         Sentences addressed to an AI are left out: they can neither answer nor support anything.
         """
@@ -147,7 +154,8 @@ class Evidence:
         if not idx:
             return []
         cosines = self.vectors[idx] @ np.asarray(vector, dtype=np.float32)
-        return [Match(self.sentences[i], float(c), overlap(words, self.words[i]))
+        theirs = self.stems if by_stem else self.words
+        return [Match(self.sentences[i], float(c), overlap(words, theirs[i]))
                 for i, c in zip(idx, cosines)]
 
 

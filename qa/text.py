@@ -15,7 +15,10 @@ the citation check, eval and the front ends.
 from __future__ import annotations
 
 import re
+import threading
 import zlib
+
+import snowballstemmer
 
 _ABBREV = {
     "mr", "mrs", "ms", "dr", "prof", "sr", "jr", "st", "gen", "col", "lt", "sgt", "capt", "gov",
@@ -124,6 +127,22 @@ def content_words(text: str) -> set[str]:
     return {_normal(w) for w in query_terms(text)}
 
 
+_STEMMER = threading.local()  # a Snowball stemmer keeps state while it stems: one per thread
+
+
+def stems(text: str) -> set[str]:
+    """The Snowball (Porter2) stems of text's content words: what a paraphrase keeps of its source's
+    words when it changes their form.
+
+    >>> sorted(stems("Google manipulated the searches"))
+    ['googl', 'manipul', 'search']
+    """
+    stemmer = getattr(_STEMMER, "english", None)
+    if stemmer is None:
+        stemmer = _STEMMER.english = snowballstemmer.stemmer("english")
+    return set(stemmer.stemWords(query_terms(text)))
+
+
 _THOUSANDS = re.compile(r"(?<=\d)[,.](?=\d{3}\b)")
 
 
@@ -191,7 +210,8 @@ def mentions(words: set[str], name: str) -> bool:
 
 
 # --- names ---------------------------------------------------------------------------------
-_NAME_WORD = r"(?:[A-Z]\.){2,}|[A-Z]\.(?=\s+[A-Z])|[A-Z][\w’'-]*(?:\.\d+)*"  # "GPT-3.5" is one word
+# "GPT-3.5" is one word; an apostrophe is part of a word only inside it ("O'Brien", not "'The Age'")
+_NAME_WORD = r"(?:[A-Z]\.){2,}|[A-Z]\.(?=\s+[A-Z])|[A-Z](?:[\w-]|[’'](?=\w))*(?:\.\d+)*"
 _NAME = re.compile(rf"(?<=[\s\"“‘(])(?:{_NAME_WORD})(?:\s+(?:{_NAME_WORD}))*|\b[A-Z]{{2,}}\b")
 _PRONOUN_I = re.compile(r"^I(?:['’]\w+)?$")  # "How do I ..." names nobody
 ABBREVIATION = re.compile(r"\b(?:[A-Za-z]\.){2,}")
@@ -221,6 +241,8 @@ def name_phrases(text: str) -> list[str]:
     ['George W. Bush', 'UN']
     >>> name_phrases("What did OpenAI's GPT-3.5 Turbo cost?")
     ["OpenAI's GPT-3.5 Turbo"]
+    >>> name_phrases("Google worries 'The Age' and O’Brien.")
+    ['Age', 'O’Brien']
     """
     found = (" ".join(w for w in phrase.split() if not _PRONOUN_I.match(w)) for phrase in _NAME.findall(text))
     return list(dict.fromkeys(p for p in found if p))
