@@ -15,8 +15,9 @@ tuning half only.
 Per mode, corpus and split: contains, citation precision and recall, the share of answer sentences
 supported, contradicted and flagged, time to first token and total time (medians), and the checker's
 
-- false-alarm rate: of the answer sentences a reader would judge right (they hold a gold answer and cite
-  a passage holding gold evidence), the share marked unsupported or contradicted;
+- false-alarm rate: of the answer sentences a reader would judge right (they hold a gold answer, cite
+  a passage holding gold evidence, and take their figures from the cited passages or the question), the
+  share marked unsupported or contradicted;
 - miss rate: of wrong sentences, the share marked supported. Wrong sentences are made from the right
   ones, so a reader knows they are wrong: the gold answer swapped for another question's (a figure or
   name the cited passage does not hold), or the citation moved to a retrieved passage that holds no
@@ -39,6 +40,7 @@ from qa.eval.metrics import contains_answer, holds_evidence
 from qa.eval.run import score, verdict_of, yes_no
 from qa.eval.sets import read_question_set
 from qa.evidence import Evidence
+from qa.figures import numbers_in, ordinal_values
 from qa.index.embeddings import LocalEmbeddings
 from qa.text import MARKER, content_words, strip_markers
 from qa.types import Chunk, Filters, SearchHit
@@ -90,8 +92,9 @@ def ask(library, q, mode: str) -> dict:
 # --- the checker judged against the gold answers -------------------------------------------------
 def right(row: dict, sentence: dict, outlets: frozenset[str] = frozenset()) -> bool:
     """A reader's judgement: the sentence holds a gold answer, cites a passage holding gold evidence,
-    cites every outlet of `outlets` it names, and (where the evidence lists parts) every part it draws on
-    (`cited_as_drawn`). The sentences of a yes/no answer are not judged: a gold "Yes" says nothing of
+    states no figure that neither the cited passages nor the question give ("acquired on March 19,
+    2019" citing a passage dated 14 Dec 2017 is not cited to the right passage), cites every outlet of
+    `outlets` it names, and (where the evidence lists parts) every part it draws on (`cited_as_drawn`). The sentences of a yes/no answer are not judged: a gold "Yes" says nothing of
     any one of them.
 
     >>> row = {"corpus": "rgb", "abstained": False, "yes_no": False, "answers": ["Germany"],
@@ -100,6 +103,8 @@ def right(row: dict, sentence: dict, outlets: frozenset[str] = frozenset()) -> b
     >>> right(row, {"text": "Germany won the 2014 World Cup.", "citations": [1]}, frozenset({"Wire", "Daily"}))
     True
     >>> right(row, {"text": "Daily says Germany won the 2014 World Cup.", "citations": [1]}, frozenset({"Daily"}))
+    False
+    >>> right(row, {"text": "Germany won the 2014 World Cup on 13 July.", "citations": [1]})
     False
     """
     if row["abstained"] or not row["answers"] or not sentence["citations"] or row["yes_no"]:
@@ -110,8 +115,15 @@ def right(row: dict, sentence: dict, outlets: frozenset[str] = frozenset()) -> b
     named = {o for o in outlets if re.search(rf"(?<!\w){re.escape(o)}(?!\w)", text)}
     return (contains_answer(text, row["answers"]) > 0
             and any(holds_evidence(t, e) for t in texts for e in row["evidence"])
+            and _figures_given(text, [*texts, row.get("question", "")])
             and named <= {c.get("outlet", "") for c in cited}
             and (row["corpus"] not in PARTS or cited_as_drawn(text, texts, row["evidence"], row["answers"])))
+
+
+def _figures_given(text: str, sources: list[str]) -> bool:
+    """Every number the text states is one that a source gives (as a value: '12,000' ~ '12000')."""
+    given = set().union(*(numbers_in(t) | ordinal_values(t) for t in sources))
+    return all(float(n.replace(",", "")) in given for n in re.findall(r"\d[\d,]*(?:\.\d+)?", text))
 
 
 def cited_as_drawn(text: str, cited: list[str], evidence: list[str], answers: list[str]) -> bool:

@@ -49,7 +49,6 @@ from qa.figures import Figure, figures
 from qa.text import sentence_spans
 from ui.context import Library
 
-
 DEVELOP_DAYS = (0, 2, 5)  # a developing story's reports: days after the first, as the 3, 4 (+1) and 7 Mar
 
 

@@ -24,11 +24,11 @@ from ingest.decode import decode_bytes
 from ingest.feeds import parse_feed
 from ingest.fetch import DEFAULT_MAX_BYTES, Fetcher, refuse_scheme, too_large
 from ingest.formats import Document, document_from_response, kind_for_path, parse_html, parse_text, sniff_kind
+from ingest.guard import AddressPolicy
 from ingest.meta import read_metadata, resolve_fields, with_metadata
 from ingest.records import parse_json, parse_jsonl, read_json
 from qa.config import Settings
 from qa.errors import SourceError
-from ingest.guard import AddressPolicy
 from qa.text import is_http_url
 
 SIDECAR_SUFFIX = ".meta.json"

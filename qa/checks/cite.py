@@ -21,8 +21,8 @@ import re
 from dataclasses import dataclass, field
 
 from qa.checks.contradict import contradiction
-from qa.evidence import Evidence, Match, PassageSentence
 from qa.dates import day_of
+from qa.evidence import Evidence, Match, PassageSentence
 from qa.figures import number_value, numbers_in, ordinal_values
 from qa.text import (
     ABBREVIATION,

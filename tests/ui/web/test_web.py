@@ -20,8 +20,8 @@ from tests.helpers import REGRET, URGE, citing, llm_settings
 from tests.openai_stub import refused_url
 
 gradio_client = pytest.importorskip("gradio_client")
-from ui.web.app import parse_auth  # noqa: E402
 from ui.render import NOT_INDEXED, parse_filters  # noqa: E402
+from ui.web.app import parse_auth  # noqa: E402
 from ui.web.chat import ADD_ARTICLES, FALLBACK_NOTE, THINKING  # noqa: E402
 from ui.web.render import answer_markdown, sources_panel  # noqa: E402
 
