@@ -94,8 +94,8 @@ def right(row: dict, sentence: dict, outlets: frozenset[str] = frozenset()) -> b
     """A reader's judgement: the sentence holds a gold answer, cites a passage holding gold evidence,
     states no figure that neither the cited passages nor the question give ("acquired on March 19,
     2019" citing a passage dated 14 Dec 2017 is not cited to the right passage), cites every outlet of
-    `outlets` it names, and (where the evidence lists parts) every part it draws on (`cited_as_drawn`). The sentences of a yes/no answer are not judged: a gold "Yes" says nothing of
-    any one of them.
+    `outlets` it names, and (where the evidence lists parts) every part it draws on (`cited_as_drawn`).
+    The sentences of a yes/no answer are not judged: a gold "Yes" says nothing of any one of them.
 
     >>> row = {"corpus": "rgb", "abstained": False, "yes_no": False, "answers": ["Germany"],
     ...        "evidence": ["Germany won the 2014 World Cup"],

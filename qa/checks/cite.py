@@ -29,6 +29,7 @@ from qa.text import (
     ALIASES,
     MARKER,
     known_words,
+    lead_name,
     mentions,
     name_phrases,
     sentence_spans,
@@ -169,13 +170,16 @@ def _clearly_supported(claim_text: str, match: Match | None, passage_text: str) 
 
 
 def specifics(text: str) -> tuple[list[str], list[str]]:
-    """The numbers and the names a supporting passage must hold (a sentence's first word is no name;
-    names as `qa.text.name_phrases` reads them, abbreviations whole).
+    """The numbers and the names a supporting passage must hold: names as `qa.text.name_phrases` reads
+    them, abbreviations whole, and a first word that no dictionary lists (`qa.text.lead_name`).
 
     >>> specifics("Cuba's minister will visit Russia in March to buy 12,000 rifles.")
-    (['12,000'], ['Russia', 'March'])
+    (['12,000'], ['Cuba', 'Russia', 'March'])
+    >>> specifics("Germany beat Argentina 1-0.")
+    (['1', '0'], ['Germany', 'Argentina'])
     """
-    return _DIGITS.findall(text), name_phrases(text)
+    lead = lead_name(text)
+    return _DIGITS.findall(text), [lead] * bool(lead) + name_phrases(text)
 
 
 def _specifics_in(claim: str, source: str) -> bool:

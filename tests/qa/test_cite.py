@@ -102,8 +102,10 @@ def test_verbatim_sentence_quote_offsets_locate_it_in_the_article(evidence, samp
     assert hit.chunk.text[c.start - hit.chunk.start:c.end - hit.chunk.start] == c.quote
 
 
-def test_specifics_are_numbers_and_names_not_the_first_word():
-    assert specifics("Putin met Diaz-Canel on 2 November in Moscow.") == (["2"], ["Diaz-Canel", "November", "Moscow"])
+def test_specifics_are_numbers_and_names_and_a_first_word_only_when_it_is_no_dictionary_word():
+    assert specifics("Putin met Diaz-Canel on 2 November in Moscow.") == (
+        ["2"], ["Putin", "Diaz-Canel", "November", "Moscow"])
+    assert specifics("Officials met Diaz-Canel on 2 November.") == (["2"], ["Diaz-Canel", "November"])
 
 
 def test_markdown_marks_unsupported_sentences_and_lists_sources(evidence):
@@ -159,8 +161,15 @@ def test_a_changed_name_or_figure_is_still_unsupported(embeddings, claim, text):
     assert not check_citations(f"{claim} [1]", evidence).sentences[0].supported
 
 
-@pytest.mark.xfail(strict=True, reason="known gap: a sentence's first word is never read as a name (it is "
-                   "capitalised by position), so a name swapped there is caught only when the meaning drifts")
+def test_a_name_no_dictionary_lists_is_checked_at_the_start_of_a_sentence(embeddings):
+    evidence = passage(embeddings, "Germany beat Argentina 1-0 in extra time to take home the 2014 World Cup title.")
+    assert not check_citations("France won the World Cup title in 2014. [1]", evidence).sentences[0].supported
+    assert check_citations("Germany won the World Cup title in 2014. [1]", evidence).sentences[0].supported
+
+
+@pytest.mark.xfail(strict=True, reason="known gap: a sentence's first word is read as a name only when no "
+                   "dictionary lists it ('brazil' is brazil wood), so such a name swapped there is caught only "
+                   "when the meaning drifts")
 def test_a_name_swapped_at_the_start_of_a_sentence_is_unsupported(embeddings):
     evidence = passage(embeddings, "Germany beat Argentina 1-0 in extra time to take home the 2014 World Cup title.")
     assert not check_citations("Brazil won the World Cup Final in 2014. [1]", evidence).sentences[0].supported
