@@ -177,3 +177,33 @@ def test_bench_is_not_installed_and_tests_do_not_import_it():
                  if any(isinstance(n, (ast.Import, ast.ImportFrom)) and "bench" in ast.unparse(n).split()[1].split(".")[:1]
                         for n in ast.walk(ast.parse(p.read_text(encoding="utf-8"))))]
     assert not importing, importing
+
+
+MAX_MODULE_LINES, MAX_FUNCTION_LINES = 350, 40  # qa/ stays small enough to read a module at a sitting
+
+
+def oversized(root: Path) -> list[str]:
+    """Modules of root/qa over MAX_MODULE_LINES and functions over MAX_FUNCTION_LINES (decorators aside)."""
+    found = []
+    for path in sorted((root / "qa").rglob("*.py")):
+        text = path.read_text(encoding="utf-8")
+        name = str(path.relative_to(root))
+        if text.count("\n") > MAX_MODULE_LINES:
+            found.append(f"{name}: {text.count(chr(10))} lines")
+        found += [f"{name}:{n.lineno} {n.name}(): {n.end_lineno - n.lineno + 1} lines"
+                  for n in ast.walk(ast.parse(text))
+                  if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))
+                  and n.end_lineno - n.lineno + 1 > MAX_FUNCTION_LINES]
+    return found
+
+
+def test_no_module_over_350_lines_and_no_function_over_40_in_qa():
+    assert not oversized(ROOT)
+
+
+def test_an_oversized_module_or_function_is_caught(tmp_path):
+    (tmp_path / "qa").mkdir()
+    (tmp_path / "qa" / "long.py").write_text("x = 1\n" * 351, encoding="utf-8")
+    body = "".join(f"    y{i} = {i}\n" for i in range(40))
+    (tmp_path / "qa" / "wide.py").write_text(f"def f():\n{body}", encoding="utf-8")
+    assert oversized(tmp_path) == ["qa/long.py: 351 lines", "qa/wide.py:1 f(): 41 lines"]

@@ -27,7 +27,8 @@ from qa.answering import extractive, followup, generate, whether
 from qa.answering.llm import Ending, Limits, complete, make_chat_model, stream_text
 from qa.answering.state import AnswerChunk, AnswerInput, AnswerRun, AnswerStream
 from qa.checks import disagree
-from qa.checks.cite import MarkerStripper, check_citations
+from qa.checks.cite import check_citations
+from qa.checks.markers import MarkerStripper
 from qa.config import Settings
 from qa.errors import LLMError, NewsqaError
 from qa.evidence import CachedEmbeddings, Evidence

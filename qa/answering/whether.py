@@ -44,8 +44,8 @@ from qa.query import AUX, WHETHER, Understanding, clauses, find_outlets
 from qa.text import content_words, name_phrases
 from qa.types import Answer, Filters, Part, Sentence
 
-SIDE_MIN = 0.45  # a side is said by a sentence scoring this (`Match.score`; bench/questions.py),
-#                  plus what its missing names cost (`Coverage.names_penalty`), holding a word the side says of what it names
+# A side is said by a sentence scoring this (`Match.score`; bench/questions.py) plus what its missing names cost
+SIDE_MIN = 0.45  # (`Coverage.names_penalty`), holding a word the side says of what it names
 REPORT_MIN = 0.15  # ... or this, for a side that names its report by outlet and date (its sentence only relates)
 _ORDER = re.compile(r"\b(?:before|after|earlier\s+than|later\s+than|prior\s+to)\b", re.I)
 _EITHER = re.compile(r"\bbefore\s+or\s+after\b|\bafter\s+or\s+before\b", re.I)
@@ -286,9 +286,7 @@ def _order(question: str, parts: list[Reading], evidence: Evidence) -> str:
 # --- the verdict line ---------------------------------------------------------------------
 def _source(part: Reading, evidence: Evidence) -> str:
     chunk = evidence.hits[part.match.sentence.passage - 1].chunk
-    day = day_of(chunk.published_at)
-    when = day_label(day) if day else ""
-    name = chunk.outlet or "a report"
+    when, name = day_label(day) if (day := day_of(chunk.published_at)) else "", chunk.outlet or "a report"
     return f"{name} ({when})" if when else name
 
 

@@ -3,36 +3,32 @@
 `check_citations(text, evidence)` takes an answer whose claims carry [n] markers (n = the number of a
 passage shown to the model) and returns the answer as users see it:
 
-- markers [n], [n, m], [n][m], [n-m] (and "[Passage n]") are parsed; numbers that point at no
-  passage are dropped; sources are renumbered by first use and only cited ones are listed;
+- markers [n], [n, m], [n][m], [n-m] (and "[Passage n]") are parsed (`qa.checks.markers`); numbers
+  that point at no passage are dropped; sources are renumbered by first use and only cited ones are listed;
 - every sentence is checked against the passages it cites: the best-matching passage sentence by
   cosine similarity and content-word overlap must clear thresholds measured on the sample corpus,
   and every number and name in the sentence must appear in the cited passage ("38", "March", "Putin");
 - a sentence without a citation gets one when `auto_cite` is on and a passage clearly supports it;
 - the answer is flagged when most of its sentences are unsupported.
-
->>> parse_numbers("[1, 3][2-4]")
-[1, 3, 2, 3, 4]
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from qa.checks.contradict import contradiction
+from qa.checks.markers import Claim, split_claims
 from qa.dates import day_of
 from qa.evidence import Evidence, Match, PassageSentence
 from qa.figures import number_value, numbers_in, ordinal_values
 from qa.text import (
     ABBREVIATION,
     ALIASES,
-    MARKER,
     known_words,
     lead_name,
     mentions,
     name_phrases,
-    sentence_spans,
     stems,
 )
 from qa.types import Citation, Sentence, compose
@@ -51,97 +47,8 @@ SUPPORT_WORDS = 0.5
 AUTO_CITE_COSINE = 0.70
 AUTO_CITE_WORDS = 0.6
 SAME_WORDING = 0.75  # share of content words shared before a lone "not" counts as a contradiction
-MAX_RANGE = 20  # "[1-4]" expands; "[1-9999]" is not a citation
 
 _DIGITS = re.compile(r"\d+(?:[.,]\d+)*")
-_LEAD = re.compile(r"(?:\d{1,3}[.)]|[-•*–])\s+")
-
-
-def parse_numbers(markers: str) -> list[int]:
-    """All passage numbers in a run of markers, in order, ranges expanded."""
-    numbers: list[int] = []
-    for match in MARKER.finditer(markers):
-        for part in re.split(r"[,;]", match.group(1)):
-            lo, _, hi = part.replace("–", "-").partition("-")
-            a, b = int(lo), int(hi or lo)
-            numbers.extend(range(a, b + 1) if 0 <= b - a <= MAX_RANGE else [a])
-    return numbers
-
-
-class MarkerStripper:
-    """Removes [n] markers from streamed text, even when a marker is split across deltas.
-
-    Streamed tokens are shown before the citations are checked and renumbered, so they are shown
-    without markers; the final Answer carries the checked ones.
-
-    >>> strip = MarkerStripper(); [strip.feed(t) for t in ("Cuba agrees [", "2][9", "]. Russia ", "[x]")]
-    ['Cuba agrees', '', '. Russia', ' [x]']
-    """
-
-    def __init__(self) -> None:
-        self._held = ""
-
-    def feed(self, delta: str) -> str:
-        text = re.sub(r"[ \t]+(?=[.,;:!?])", "", MARKER.sub("", self._held + delta))
-        held, at = "", text.rfind("[")
-        if at >= 0 and "]" not in text[at:] and len(text) - at <= 24:  # maybe the start of a marker
-            text, held = text[:at], text[at:]
-        space = re.search(r"[ \t]+$", text)  # held back: a marker may follow ("Treaty [1].")
-        if space:
-            text, held = text[: space.start()], text[space.start():] + held
-        self._held = held
-        return text
-
-    def flush(self) -> str:
-        held, self._held = self._held, ""
-        return MARKER.sub("", held)
-
-
-@dataclass
-class Claim:
-    """One answer sentence: its text without markers, the passage numbers it cited, what precedes it."""
-
-    text: str
-    cited: list[int] = field(default_factory=list)
-    sep: str = ""  # whitespace before it in the answer ("", " ", "\n", "\n\n")
-    lead: str = ""  # a list marker that opens it ("1. ", "- "): kept in the text, not part of the claim
-
-
-def split_claims(text: str) -> list[Claim]:
-    """Answer text -> claims; markers that open a sentence ('... said. [2] Next') belong to the one before.
-
-    >>> [(c.text, c.cited) for c in split_claims("Russia regrets it [1]. [2] Cuba agrees.")]
-    [('Russia regrets it.', [1, 2]), ('Cuba agrees.', [])]
-    """
-    claims: list[Claim] = []
-    prev_end = 0
-    for start, end in sentence_spans(text):
-        raw = text[start:end]
-        lead = re.match(rf"(?:\s*{MARKER.pattern})+", raw, re.I)
-        if lead and claims:
-            claims[-1].cited.extend(parse_numbers(lead.group(0)))
-            raw = raw[lead.end():]
-        clean = _tidy(MARKER.sub("", raw))
-        lead = _LEAD.match(clean)
-        if lead and clean[lead.end():]:
-            claims.append(Claim(clean[lead.end():], parse_numbers(raw), _separator(text[prev_end:start], claims),
-                                lead.group(0)))
-        elif clean:
-            claims.append(Claim(clean, parse_numbers(raw), _separator(text[prev_end:start], claims)))
-        prev_end = end
-    return claims
-
-
-def _tidy(text: str) -> str:
-    """Remove the gaps a removed marker leaves: 'regrets it .' -> 'regrets it.'."""
-    text = re.sub(r"[ \t]+([.,;:!?])", r"\1", text)
-    return re.sub(r"[ \t]{2,}", " ", text).strip()
-
-
-def _separator(gap: str, claims: list[Claim]) -> str:
-    if not claims:
-        return ""
-    return "\n" * min(gap.count("\n"), 2) or " "
 
 
 @dataclass

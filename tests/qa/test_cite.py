@@ -1,4 +1,4 @@
-"""Citation parsing, renumbering and the support check, on the sample article's real passages."""
+"""Citation renumbering and the support check, on the sample article's real passages."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from qa.checks.cite import check_citations, parse_numbers, specifics, split_claims
+from qa.checks.cite import check_citations, specifics
 from qa.evidence import Evidence
 from qa.index.store import open_store
 from qa.types import Answer, Chunk, SearchHit
@@ -29,20 +29,6 @@ def number_of(evidence: Evidence, phrase: str) -> int:
 
 def not_holding(evidence: Evidence, phrase: str) -> int:
     return next(n for n, h in enumerate(evidence.hits, 1) if phrase not in h.chunk.text)
-
-
-@pytest.mark.parametrize(("markers", "numbers"), [
-    ("[1]", [1]), ("[1, 3]", [1, 3]), ("[2][4]", [2, 4]), ("[2-4]", [2, 3, 4]), ("[2–3]", [2, 3]),
-    ("[Passage 5]", [5]), ("[sources 1; 2]", [1, 2]), ("[1-999]", [1]), ("[military cooperation]", []),
-])
-def test_marker_forms(markers, numbers):
-    assert parse_numbers(markers) == numbers
-
-
-def test_claims_keep_paragraphs_and_attach_trailing_markers():
-    claims = split_claims("First claim [1].\n\n- Second claim. [2][3]\nThird [4-5].")
-    assert [(c.text, c.cited, c.sep, c.lead) for c in claims] == [
-        ("First claim.", [1], "", ""), ("Second claim.", [2, 3], "\n\n", "- "), ("Third.", [4, 5], "\n", "")]
 
 
 def test_out_of_range_numbers_are_dropped_and_sources_renumbered_by_first_use(evidence):
