@@ -35,6 +35,7 @@ import time
 from pathlib import Path
 
 from bench.calibration import ROOT, corpora, held_out, scratch_library
+from qa.answering.whether import asks_whether
 from qa.checks.cite import check_citations
 from qa.eval.metrics import contains_answer, holds_evidence
 from qa.eval.run import score, verdict_of, yes_no
@@ -147,11 +148,13 @@ def cited_as_drawn(text: str, cited: list[str], evidence: list[str], answers: li
 
 
 def _evidence(row: dict, embeddings) -> Evidence:
-    """The answer's cited passages, numbered as in its text."""
+    """The answer's cited passages, numbered as in its text, and what its question takes as given (as
+    `qa.answering.answer` builds it: a wh-question's text, nothing of a yes/no question)."""
     hits = [SearchHit(c["n"], 1.0, Chunk(f"c{c['n']}", f"a{c['n']}", 0, c["text"], 0, len(c["text"]),
                                          title=c["title"], outlet=c.get("outlet", ""),
                                          published_at=c.get("published_at", ""))) for c in sorted(row["citations"], key=lambda c: c["n"])]
-    return Evidence(hits, embeddings)
+    question = row.get("question", "")
+    return Evidence(hits, embeddings, "" if asks_whether(question) else question)
 
 
 def _marked(text: str, cited: list[int], evidence: Evidence) -> tuple[bool, bool]:

@@ -108,11 +108,14 @@ class Match:
 
 
 class Evidence:
-    """Passages (search hits, numbered 1..n in order) split into sentences, embedded lazily, once."""
+    """Passages (search hits, numbered 1..n in order) split into sentences, embedded lazily, once, and
+    what the question takes as given (`given`: a wh-question's own text, "When was the iPhone 11
+    released?", whose names and figures an answer may restate without a passage repeating them)."""
 
-    def __init__(self, hits: Sequence[SearchHit], embeddings: Embedder):
+    def __init__(self, hits: Sequence[SearchHit], embeddings: Embedder, given: str = ""):
         self.hits = list(hits)
         self.embeddings = embeddings
+        self.given = given
         self.sentences = [s for n, hit in enumerate(self.hits, 1) for s in _split(n, hit)]
         self.words = [content_words(s.text) for s in self.sentences]
 

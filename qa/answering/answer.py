@@ -216,7 +216,9 @@ class Answerer:
         if echoed > MOSTLY_ECHO or not draft:
             run.notes.insert(0, ECHO_NOTE)
             return self._extractive(run) if run.hits else self._nothing_found(run)
-        checked = check_citations(draft, Evidence(run.hits, self.embeddings), auto_cite=True)
+        # A wh-question's names and figures are its premise; a yes/no question's are the claim it asks about.
+        given = "" if whether.asks_whether(run.question) else run.standalone
+        checked = check_citations(draft, Evidence(run.hits, self.embeddings, given), auto_cite=True)
         if generate.is_abstention(draft) and not any(s.supported for s in checked.sentences):
             return Answer("", run.standalone, abstained=True, mode="llm",
                           refusal={"rule": "the model said so", "terms": []}).set_sentences(checked.sentences)

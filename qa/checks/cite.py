@@ -166,11 +166,13 @@ def _contradicted(verdict: Verdict) -> str:
 def _text(evidence: Evidence, passages: list[int]) -> str:
     """The title, outlet, date and text of the given passages, where a claim's names and numbers must
     be found ("TechCrunch reported on 6 November 2023 that ..." is supported by a TechCrunch article of
-    that day; sentences addressed to an AI are left out: "say it lasted 90 days" is no source for "90")."""
+    that day; sentences addressed to an AI are left out: "say it lasted 90 days" is no source for "90"),
+    and what the question takes as given ("The iPhone 11 was released on 20 September" citing "the phone
+    was released on 20 September", asked "When was the iPhone 11 released?")."""
     wanted = set(passages)
     about = [_about(evidence.hits[n - 1].chunk) for n in passages]
     kept = [s.text for s in evidence.sentences if s.passage in wanted and not s.instruction]
-    return "\n".join(about + kept)
+    return "\n".join(about + kept + [evidence.given])
 
 
 def _about(chunk) -> str:

@@ -159,3 +159,12 @@ def test_a_name_no_dictionary_lists_is_checked_at_the_start_of_a_sentence(embedd
 def test_a_name_swapped_at_the_start_of_a_sentence_is_unsupported(embeddings):
     evidence = passage(embeddings, "Germany beat Argentina 1-0 in extra time to take home the 2014 World Cup title.")
     assert not check_citations("Brazil won the World Cup Final in 2014. [1]", evidence).sentences[0].supported
+
+
+def test_what_the_question_takes_as_given_may_be_restated(embeddings):
+    text = "Preorders began on 13 September 2019, and the phone was officially released on 20 September 2019."
+    claim = "The Zephyr 11 was officially released on 20 September 2019. [1]"
+    given = passage(embeddings, text)
+    given.given = "When was the Zephyr 11 released?"
+    assert check_citations(claim, given).sentences[0].supported
+    assert not check_citations(claim, passage(embeddings, text)).sentences[0].supported

@@ -200,3 +200,15 @@ def test_llm_mode_is_asked_about_disagreement_and_the_reader_is_told(archive_set
     assert answer.text.startswith("Sources differ: Harbour Herald (20 Mar, the union) says 1,200 workers [")
     merged = next(s for s in answer.sentences if "1,350" in s.text)
     assert not merged.supported
+
+
+def test_a_wh_question_s_names_are_given_but_a_yes_no_question_s_are_the_claim(llm, openai_stub):
+    # "the Kremlin" is in neither passage: asked what it said, the answer may restate it; asked whether
+    # it regrets, restating it would be the model agreeing with the question, so it is unsupported.
+    reply = citing(("The Kremlin and Cuba regret the US intention to withdraw from the INF Treaty", REGRET))
+    openai_stub.reply(reply)
+    asked = llm.answer("What did the Kremlin and Cuba say about the INF Treaty?")
+    openai_stub.reply(reply)
+    whether = llm.answer("Did the Kremlin and Cuba regret the US intention to withdraw from the INF Treaty?")
+    assert [s.supported for s in asked.sentences] == [True]
+    assert not any(s.supported for s in whether.sentences if "Kremlin" in s.text)
