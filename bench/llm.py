@@ -230,6 +230,17 @@ def recheck(rows: list[dict], embeddings) -> None:
         for s in row["sentences"]:
             if s["citations"] and not MARKER.search(s["text"]):
                 s["supported"], s["contradicted"] = _marked(s["text"], s["citations"], evidence)
+        _remeasure(row)
+
+
+def _remeasure(row: dict) -> None:
+    """The shares of sentences supported and contradicted, and the flag (most of the model's own
+    sentences unsupported), from the sentences' marks, as `ask` measured them."""
+    sentences, own = row["sentences"], [s for s in row["sentences"] if not MARKER.search(s["text"])]
+    if sentences and row["metrics"].get("supported") is not None:
+        row["metrics"]["supported"] = sum(s["supported"] for s in sentences) / len(sentences)
+        row["metrics"]["contradicted"] = sum(bool(s["contradicted"]) for s in sentences) / len(sentences)
+        row["metrics"]["flagged"] = float(sum(not s["supported"] for s in own) * 2 > len(own))
 
 
 # --- the table ---------------------------------------------------------------------------------

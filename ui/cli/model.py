@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 import sys
 from pathlib import Path
 
@@ -108,9 +109,21 @@ def serve(key: str, folder: Path, port: int, host: str, threads: int | None, con
     for name, value in environment(server).items():
         click.echo(f"  export {name}={value}")
     sys.stdout.flush()
+    _stop_on_signals()
     try:
         code = server.wait()
     except KeyboardInterrupt:
         code = 0
     if code:
         raise click.ClickException(f"llama.cpp's server exited with code {code}")
+
+
+def _stop_on_signals() -> None:
+    """Ctrl-C, `kill` and a service manager's stop all end `serve` cleanly, stopping llama.cpp's server
+    with it: SIGTERM is made a KeyboardInterrupt, and SIGINT is one even when a shell started `serve` in
+    the background with SIGINT ignored (Python then installs no handler of its own)."""
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, interrupt)

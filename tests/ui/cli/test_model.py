@@ -115,12 +115,30 @@ def test_serve_starts_the_real_server_on_loopback_and_prints_the_settings(tmp_pa
     command = [sys.executable, "-m", "ui.cli", "model", "serve", "smollm2-135m", "--dir", str(folder),
                "--port", str(port), "--threads", "1", "--context", "2048"]
     with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True) as proc:
-        _serve_and_stop(proc, port)
+        _serve_and_stop(proc, port, signal.SIGINT)
     with pytest.raises(httpx.HTTPError):
         httpx.get(f"http://127.0.0.1:{port}/v1/models", timeout=2)
 
 
-def _serve_and_stop(proc: subprocess.Popen, port: int) -> None:
+def test_serve_stopped_by_sigterm_started_with_sigint_ignored_stops_its_server(tmp_path):
+    """As under `nohup newsqa model serve &` and then `kill`: no llama.cpp server is left behind."""
+    if why := unavailable():
+        pytest.skip(why)
+    folder = tmp_path / "models"
+    folder.mkdir()
+    (folder / CATALOGUE["smollm2-135m"].file).symlink_to(gguf().resolve())
+    port = free_port()
+    command = [sys.executable, "-m", "ui.cli", "model", "serve", "smollm2-135m", "--dir", str(folder),
+               "--port", str(port), "--threads", "1", "--context", "2048"]
+    ignore_sigint = lambda: signal.signal(signal.SIGINT, signal.SIG_IGN)  # noqa: E731
+    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                          preexec_fn=ignore_sigint) as proc:
+        _serve_and_stop(proc, port, signal.SIGTERM)
+    with pytest.raises(httpx.HTTPError):
+        httpx.get(f"http://127.0.0.1:{port}/v1/models", timeout=2)
+
+
+def _serve_and_stop(proc: subprocess.Popen, port: int, stop: signal.Signals) -> None:
     try:
         settings = {}
         for line in proc.stdout:
@@ -134,5 +152,8 @@ def _serve_and_stop(proc: subprocess.Popen, port: int) -> None:
         models = httpx.get(f"{settings['OPENAI_BASE_URL']}/models", timeout=10).json()
         assert [m["id"] for m in models["data"]] == ["smollm2-135m"]
     finally:
-        proc.send_signal(signal.SIGINT)
-        assert proc.wait(30) == 0
+        proc.send_signal(stop)
+        try:
+            assert proc.wait(30) == 0
+        finally:
+            proc.kill()  # never left waiting on a server that would not stop
