@@ -105,15 +105,20 @@ def test_serve_without_a_pulled_model_says_how_to_get_it(tmp_path):
     assert result.exit_code == 1
 
 
-def test_serve_starts_the_real_server_on_loopback_and_prints_the_settings(tmp_path):
+def serve_command(tmp_path) -> tuple[list[str], int]:
+    """`newsqa model serve` of the tests' model on a free port (skips without llama.cpp's server)."""
     if why := unavailable():
         pytest.skip(why)
     folder = tmp_path / "models"
     folder.mkdir()
     (folder / CATALOGUE["smollm2-135m"].file).symlink_to(gguf().resolve())
     port = free_port()
-    command = [sys.executable, "-m", "ui.cli", "model", "serve", "smollm2-135m", "--dir", str(folder),
-               "--port", str(port), "--threads", "1", "--context", "2048"]
+    return [sys.executable, "-m", "ui.cli", "model", "serve", "smollm2-135m", "--dir", str(folder),
+            "--port", str(port), "--threads", "1", "--context", "2048"], port
+
+
+def test_serve_starts_the_real_server_on_loopback_and_prints_the_settings(tmp_path):
+    command, port = serve_command(tmp_path)
     with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True) as proc:
         _serve_and_stop(proc, port, signal.SIGINT)
     with pytest.raises(httpx.HTTPError):
@@ -122,14 +127,7 @@ def test_serve_starts_the_real_server_on_loopback_and_prints_the_settings(tmp_pa
 
 def test_serve_stopped_by_sigterm_started_with_sigint_ignored_stops_its_server(tmp_path):
     """As under `nohup newsqa model serve &` and then `kill`: no llama.cpp server is left behind."""
-    if why := unavailable():
-        pytest.skip(why)
-    folder = tmp_path / "models"
-    folder.mkdir()
-    (folder / CATALOGUE["smollm2-135m"].file).symlink_to(gguf().resolve())
-    port = free_port()
-    command = [sys.executable, "-m", "ui.cli", "model", "serve", "smollm2-135m", "--dir", str(folder),
-               "--port", str(port), "--threads", "1", "--context", "2048"]
+    command, port = serve_command(tmp_path)
     ignore_sigint = lambda: signal.signal(signal.SIGINT, signal.SIG_IGN)  # noqa: E731
     with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                           preexec_fn=ignore_sigint) as proc:
