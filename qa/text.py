@@ -19,8 +19,6 @@ import re
 import threading
 import zlib
 
-import snowballstemmer
-
 _ABBREV = {
     "mr", "mrs", "ms", "dr", "prof", "sr", "jr", "st", "gen", "col", "lt", "sgt", "capt", "gov",
     "sen", "rep", "pres", "vs", "etc", "inc", "ltd", "co", "corp", "no", "vol", "fig", "jan", "feb",
@@ -140,6 +138,8 @@ def stems(text: str) -> set[str]:
     """
     stemmer = getattr(_STEMMER, "english", None)
     if stemmer is None:
+        import snowballstemmer  # lazily: `newsqa --help` never stems
+
         stemmer = _STEMMER.english = snowballstemmer.stemmer("english")
     return set(stemmer.stemWords(query_terms(text)))
 

@@ -66,6 +66,8 @@ def is_supported(claim_text: str, match: Match | None, passage_text: str = "") -
     """True when match clears the support thresholds and the passage has the claim's names and numbers."""
     if match is None:
         return False
+    if match.sentence.text == claim_text:  # a passage's own sentence (extractive answers) holds its specifics
+        return True
     close = match.cosine >= SUPPORT_COSINE or (
         match.cosine >= SUPPORT_COSINE_WITH_WORDS and match.overlap >= SUPPORT_WORDS)
     return close and _specifics_in(claim_text, passage_text or match.sentence.text)
