@@ -35,13 +35,13 @@ import time
 from pathlib import Path
 
 from bench.calibration import ROOT, corpora, held_out, scratch_library
-from qa.answering.whether import asks_whether
+from qa.answering.answer import premise
 from qa.checks.cite import check_citations
 from qa.eval.metrics import contains_answer, holds_evidence
 from qa.eval.run import score, verdict_of, yes_no
 from qa.eval.sets import read_question_set
 from qa.evidence import Evidence
-from qa.figures import numbers_in, ordinal_values
+from qa.figures import number_value, numbers_in, ordinal_values
 from qa.index.embeddings import LocalEmbeddings
 from qa.text import MARKER, content_words, strip_markers
 from qa.types import Chunk, Filters, SearchHit
@@ -124,7 +124,7 @@ def right(row: dict, sentence: dict, outlets: frozenset[str] = frozenset()) -> b
 def _figures_given(text: str, sources: list[str]) -> bool:
     """Every number the text states is one that a source gives (as a value: '12,000' ~ '12000')."""
     given = set().union(*(numbers_in(t) | ordinal_values(t) for t in sources))
-    return all(float(n.replace(",", "")) in given for n in re.findall(r"\d[\d,]*(?:\.\d+)?", text))
+    return all(number_value(n) in given for n in re.findall(r"\d[\d,]*(?:\.\d+)?", text))
 
 
 def cited_as_drawn(text: str, cited: list[str], evidence: list[str], answers: list[str]) -> bool:
@@ -153,8 +153,7 @@ def _evidence(row: dict, embeddings) -> Evidence:
     hits = [SearchHit(c["n"], 1.0, Chunk(f"c{c['n']}", f"a{c['n']}", 0, c["text"], 0, len(c["text"]),
                                          title=c["title"], outlet=c.get("outlet", ""),
                                          published_at=c.get("published_at", ""))) for c in sorted(row["citations"], key=lambda c: c["n"])]
-    question = row.get("question", "")
-    return Evidence(hits, embeddings, "" if asks_whether(question) else question)
+    return Evidence(hits, embeddings, premise(row.get("question", "")))
 
 
 def _marked(text: str, cited: list[int], evidence: Evidence) -> tuple[bool, bool]:

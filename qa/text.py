@@ -257,7 +257,7 @@ def _dictionary() -> frozenset[str]:
     return frozenset(w for w in get_english_words_set(["web2"], lower=False, alpha=True) if w.islower())
 
 
-_LEAD = re.compile(r"^[\W\d]*?([A-Z][a-z]+)(?:[’']s)?\b(?![-’'])")
+_FIRST_WORD = re.compile(r"^[\W\d]*?([A-Z][a-z]+)(?:[’']s)?\b(?![-’'])")
 _SUFFIXES = ("ing", "ed", "es", "s", "ly", "d", "er", "est")
 
 
@@ -282,7 +282,7 @@ def lead_name(text: str) -> str:
     >>> lead_name("The deal was signed."), lead_name("Both outlets agree."), lead_name("Brazil won.")
     ('', '', '')
     """
-    m = _LEAD.match(text)
+    m = _FIRST_WORD.match(text)
     if not m or m[1].lower() in STOPWORDS:
         return ""
     return "" if _word_forms(m[1].lower()) & _dictionary() else m[1]

@@ -73,6 +73,12 @@ def threaded(transform: Callable[..., Iterator[Any]]) -> Callable[..., AsyncIter
     return atransform
 
 
+def premise(question: str) -> str:
+    """What a question takes as given, for `qa.evidence.Evidence`: a wh-question's names and figures are
+    its premise ("When was the iPhone 11 released?"); a yes/no question's are the claim it asks about."""
+    return "" if whether.asks_whether(question) else question
+
+
 class Answerer:
     """Answers questions from a retriever's passages, with an LLM when one is given, else extractively.
 
@@ -216,9 +222,8 @@ class Answerer:
         if echoed > MOSTLY_ECHO or not draft:
             run.notes.insert(0, ECHO_NOTE)
             return self._extractive(run) if run.hits else self._nothing_found(run)
-        # A wh-question's names and figures are its premise; a yes/no question's are the claim it asks about.
-        given = "" if whether.asks_whether(run.question) else run.standalone
-        checked = check_citations(draft, Evidence(run.hits, self.embeddings, given), auto_cite=True)
+        evidence = Evidence(run.hits, self.embeddings, premise(run.standalone))
+        checked = check_citations(draft, evidence, auto_cite=True)
         if generate.is_abstention(draft) and not any(s.supported for s in checked.sentences):
             return Answer("", run.standalone, abstained=True, mode="llm",
                           refusal={"rule": "the model said so", "terms": []}).set_sentences(checked.sentences)

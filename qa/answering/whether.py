@@ -286,7 +286,8 @@ def _order(question: str, parts: list[Reading], evidence: Evidence) -> str:
 # --- the verdict line ---------------------------------------------------------------------
 def _source(part: Reading, evidence: Evidence) -> str:
     chunk = evidence.hits[part.match.sentence.passage - 1].chunk
-    when, name = day_label(day) if (day := day_of(chunk.published_at)) else "", chunk.outlet or "a report"
+    when = day_label(day) if (day := day_of(chunk.published_at)) else ""
+    name = chunk.outlet or "a report"
     return f"{name} ({when})" if when else name
 
 

@@ -88,7 +88,7 @@ def specifics(text: str) -> tuple[list[str], list[str]]:
     (['1', '0'], ['Germany', 'Argentina'])
     """
     lead = lead_name(text)
-    return _DIGITS.findall(text), [lead] * bool(lead) + name_phrases(text)
+    return _DIGITS.findall(text), ([lead] if lead else []) + name_phrases(text)
 
 
 def _specifics_in(claim: str, source: str) -> bool:
