@@ -23,7 +23,7 @@ if TYPE_CHECKING:  # only for annotations: protocols import nothing heavy at run
 
 @runtime_checkable
 class Embedder(Protocol):
-    """Turns texts into vectors; a LangChain `Embeddings` plus the two things newsqa needs on top.
+    """Turns texts into vectors: LangChain's `Embeddings` interface plus the two things newsqa needs on top.
 
     `identity` is recorded by a collection so it is never queried with another model's vectors;
     `embed_array` returns an (n, dimension) float32 array of unit vectors, for the sentence matching

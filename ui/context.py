@@ -51,6 +51,7 @@ class Library:
     def retriever(self):
         from qa.retrieval.retrieve import make_retriever
 
+        self.embeddings.preload()  # the model loads while Chroma is imported and opened
         return make_retriever(self.settings, self.store, self.lexical, self.embeddings, self.stories)
 
     @cached_property
@@ -63,5 +64,6 @@ class Library:
         from ingest.index import Indexer
 
         s = self.settings
+        self.embeddings.preload()
         return Indexer(self.store, self.lexical, self.embeddings,
                        chunk_tokens=s.chunk_tokens, overlap=s.chunk_overlap, stories=self.story_keeper)

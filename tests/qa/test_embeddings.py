@@ -36,6 +36,15 @@ def test_langchain_interface(embeddings):
     assert embeddings.embed_array([]).shape == (0, DIMENSION)
 
 
+def test_preloading_in_the_background_loads_the_model_once_and_embeds_the_same(embeddings):
+    fresh = LocalEmbeddings()
+    loading = fresh.preload()
+    session = fresh.session  # waits for the background load instead of starting a second one
+    loading.join(timeout=30)
+    assert not loading.is_alive() and fresh.session is session
+    assert np.allclose(fresh.embed_array(["Putin met Diaz-Canel"]), embeddings.embed_array(["Putin met Diaz-Canel"]))
+
+
 def test_tampered_model_file_is_refused(tmp_path):
     fake = tmp_path / "model.onnx"
     fake.write_bytes(b"not a model")

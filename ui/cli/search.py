@@ -45,11 +45,9 @@ def search(settings: Settings, query, k, filters, mode, as_of, literal, as_json)
       newsqa search "Diaz-Canel" --source TASS --source Reuters --json
       newsqa search "INF Treaty" --mode lexical      # compare with --mode dense
     """
-    from qa.retrieval.retrieve import make_retriever
     from ui.context import Library
 
-    library = Library(settings)
-    retriever = make_retriever(settings, library.store, library.lexical, library.embeddings)
+    retriever = Library(settings).retriever
     cues = None if literal else retriever.understand(query, as_of)
     hits = retriever.search(query, k=k, filters=filters, mode=mode, cues=cues)
     understood = cues.to_dict() if cues is not None and not cues.empty else {}

@@ -37,3 +37,13 @@ def test_a_command_that_runs_still_reads_its_settings(tmp_path):
     assert "pydantic_settings" in loaded_after(
         "from ui.cli.main import cli\ntry:\n    cli.main(['stats', '--json'], prog_name='newsqa')\nexcept SystemExit:\n    pass",
         NEWSQA_DATA_DIR=str(tmp_path))
+
+
+def test_search_loads_chroma_and_the_embedder_but_not_langchain(tmp_path):
+    """`newsqa search` ranks with Chroma and the local model; LangChain's 0.3 s import is for answering."""
+    run = "from ui.cli.main import cli\ntry:\n    cli.main({args!r}, prog_name='newsqa')\nexcept SystemExit:\n    pass"
+    env = {"NEWSQA_DATA_DIR": str(tmp_path)}
+    loaded_after(run.format(args=["ingest", str(ROOT / "samples")]), **env)
+    loaded = loaded_after(run.format(args=["search", "INF Treaty"]), **env)
+    assert {"chromadb", "onnxruntime"} <= set(loaded)
+    assert not {"langchain", "langchain_core", "langchain_openai"} & set(loaded)
