@@ -49,6 +49,14 @@ AUTO_CITE_WORDS = 0.6
 SAME_WORDING = 0.75  # share of content words shared before a lone "not" counts as a contradiction
 
 _DIGITS = re.compile(r"\d+(?:[.,]\d+)*")
+# Where one claim ends and the next begins: a semicolon, a comma before a conjunction, or "and" before a
+# verb-like word ("... with Apple and is accused of ..."), not "Marshall and Lawton".
+_CLAUSE_BREAK = re.compile(
+    r";\s+|,\s+(?:and|but|while|whereas|which)\s+"
+    r"|\s+(?:and|but|while)\s+(?=(?:is|are|was|were|has|have|had|will|would|also|[a-z]+(?:ed|es))\b)")
+_ATTRIBUTION = re.compile(
+    r",?\s*\b(?:as\s+)?(?:reported|suggested|noted|stated|written)\s+(?:by|in)\s+(?:the\s+)?"
+    r"(?:[A-Z][\w.’'&-]*\s?)+|,?\s*\b[Aa]ccording\s+to\s+(?:the\s+)?(?:[A-Z][\w.’'&-]*\s?)+,?")
 
 
 @dataclass
@@ -154,7 +162,52 @@ def verify(claims: list[Claim], evidence: Evidence, *, auto_cite: bool = False) 
             verdict.claim.text, verdict.match, _text(evidence, verdict.passages))
         verdict.contradicted = _contradicted(verdict)
         verdict.supported = verdict.supported and not verdict.contradicted
+    _support_by_clause([v for v in verdicts if v.passages and not v.contradicted
+                        and not (v.match and v.match.sentence.text == v.claim.text)], evidence)
     return verdicts
+
+
+def clauses(text: str) -> list[str]:
+    """A sentence's clauses, each a claim of its own, without the attributions a passage's outlet
+    supports ("as reported by TechCrunch"): a sentence that folds two passages into one is checked
+    clause by clause.
+
+    >>> clauses("Google secures default deals with Apple and is accused of harming publishers, as reported by TechCrunch.")
+    ['Google secures default deals with Apple', 'is accused of harming publishers']
+    >>> clauses("Garry Marshall and J. F. Lawton are credited.")
+    ['Garry Marshall and J. F. Lawton are credited.']
+    """
+    plain = " ".join(_ATTRIBUTION.sub(" ", text).split())
+    parts = [p.strip(" ,;.") for p in _CLAUSE_BREAK.split(plain)]
+    parts = [p for p in parts if len(p.split()) >= 3]
+    return parts if len(parts) > 1 or plain != text else [text]
+
+
+def _plain(text: str) -> str:
+    return " ".join(re.sub(r"[^\w\s]", " ", text.lower()).split())
+
+
+def _support_by_clause(verdicts: list[Verdict], evidence: Evidence) -> None:
+    """A sentence of several clauses is supported when a cited passage supports every clause (with its
+    own names and numbers) and the cited passages hold all its names and numbers: a close match of the
+    whole can neither hide a clause nobody said nor reject one that folds two passages together."""
+    split = [(v, parts) for v in verdicts if (parts := clauses(v.claim.text)) != [v.claim.text]]
+    for verdict, _ in split:
+        verdict.supported = _specifics_in(verdict.claim.text, _text(evidence, verdict.passages))
+    split = [(v, parts) for v, parts in split if v.supported]
+    rows = iter(evidence.embed([p for _, parts in split for p in parts]) if split else [])
+    for verdict, parts in split:
+        vectors = [next(rows) for _ in parts]  # drawn for every part, so the rows stay in step
+        verdict.supported = all(_clause_supported(evidence, part, vector, verdict.passages)
+                                for part, vector in zip(parts, vectors))
+
+
+def _clause_supported(evidence: Evidence, clause: str, vector, passages: list[int]) -> bool:
+    """A cited passage quotes the clause ("has thousands of ..."), or supports it as a claim of its own."""
+    if _plain(clause.rstrip(".…")) in _plain(_text(evidence, passages)):
+        return True
+    match = _best(evidence, clause, vector, passages)
+    return match is not None and is_supported(clause, match, _text(evidence, [match.sentence.passage]))
 
 
 def _contradicted(verdict: Verdict) -> str:

@@ -168,3 +168,33 @@ def test_what_the_question_takes_as_given_may_be_restated(embeddings):
     given.given = "When was the Zephyr 11 released?"
     assert check_citations(claim, given).sentences[0].supported
     assert not check_citations(claim, passage(embeddings, text)).sentences[0].supported
+
+
+def two_passages(embeddings, first: str, second: str, outlet: str = "The Courier") -> Evidence:
+    return Evidence([SearchHit(n, 1.0 / n, Chunk(f"c{n}:0", f"c{n}", 0, text, 0, len(text), outlet=outlet))
+                     for n, text in ((1, first), (2, second))], embeddings)
+
+
+HARBOUR = "The Northfield Council signed a contract with Baltic Dredging to deepen the harbour by 2027."
+AUDIT = "Auditors found that the council had paid Baltic Dredging twice for the same survey in 2024."
+
+
+def test_a_sentence_folding_two_cited_passages_is_supported_clause_by_clause(embeddings):
+    claim = ("The Northfield Council contracted Baltic Dredging to deepen the harbour by 2027 and was found by "
+             "auditors to have paid the firm twice for one survey in 2024, as reported by The Courier. [1][2]")
+    assert check_citations(claim, two_passages(embeddings, HARBOUR, AUDIT)).sentences[0].supported
+
+
+@pytest.mark.parametrize("claim", [
+    # a clause no cited passage says
+    "The Northfield Council contracted Baltic Dredging to deepen the harbour by 2027 and was fined for "
+    "polluting the river with dredged silt. [1][2]",
+    # an outlet the cited passages are not from
+    "The Northfield Council contracted Baltic Dredging to deepen the harbour by 2027 and was found by "
+    "auditors to have paid the firm twice for one survey in 2024, as reported by The Herald. [1][2]",
+    # a figure neither passage holds
+    "The Northfield Council contracted Baltic Dredging to deepen the harbour by 2029 and was found by "
+    "auditors to have paid the firm twice for one survey in 2024. [1][2]",
+])
+def test_clause_by_clause_every_clause_name_and_figure_must_be_cited(embeddings, claim):
+    assert not check_citations(claim, two_passages(embeddings, HARBOUR, AUDIT)).sentences[0].supported

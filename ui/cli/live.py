@@ -33,8 +33,13 @@ class Spinner:
         self._thread = threading.Thread(target=self._spin, daemon=True)
 
     def show(self, label: str) -> None:
+        """Name the stage now (a stage may end before the next redraw), and keep the line spinning."""
         self.label = label
-        if not self._thread.is_alive() and not self._stop.is_set():
+        with self._lock:
+            if self._stop.is_set():
+                return
+            self._draw(0)
+        if not self._thread.is_alive():
             self._thread.start()
 
     def clear(self) -> None:
@@ -44,14 +49,17 @@ class Spinner:
             self.stream.flush()
 
     def _spin(self) -> None:
-        frame = 0
+        frame = 1
         while not self._stop.wait(self.interval):
             with self._lock:
                 if self._stop.is_set():
                     return
-                self.stream.write(f"\r\x1b[K{FRAMES[frame % len(FRAMES)]} {self.label}")
-                self.stream.flush()
+                self._draw(frame)
             frame += 1
+
+    def _draw(self, frame: int) -> None:
+        self.stream.write(f"\r\x1b[K{FRAMES[frame % len(FRAMES)]} {self.label}")
+        self.stream.flush()
 
 
 class StageNames(BaseCallbackHandler):
