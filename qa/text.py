@@ -216,6 +216,10 @@ _NAME_WORD = r"(?:[A-Z]\.){2,}|[A-Z]\.(?=\s+[A-Z])|[A-Z](?:[\w-]|[’'](?=\w))*(
 _NAME = re.compile(rf"(?<=[\s\"“‘(])(?:{_NAME_WORD})(?:\s+(?:{_NAME_WORD}))*|\b[A-Z]{{2,}}\b")
 _PRONOUN_I = re.compile(r"^I(?:['’]\w+)?$")  # "How do I ..." names nobody
 ABBREVIATION = re.compile(r"\b(?:[A-Za-z]\.){2,}")
+# Who a sentence says its claim comes from: "according to the union", "as reported by The Age".
+ATTRIBUTION = re.compile(
+    r"\b(?:[Aa]ccording\s+to|(?:as\s+)?(?:reported|suggested|noted|stated|written)\s+(?:by|in))\s+"
+    r"(?P<who>the\s+[a-z]+(?:\s+[a-z]+)?|(?:[Tt]he\s+)?[A-Z][\w&.’'-]*(?:\s+[A-Z][\w&.’'-]*)*)")
 # Abbreviations that passages often spell out (lower-case, dots dropped) -> the forms they take.
 ALIASES = {"us": ("united states", "american", "america", "washington"),
            "uk": ("united kingdom", "britain", "british", "england"),

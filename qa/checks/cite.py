@@ -25,6 +25,7 @@ from qa.figures import number_value, numbers_in, ordinal_values
 from qa.text import (
     ABBREVIATION,
     ALIASES,
+    ATTRIBUTION,
     known_words,
     lead_name,
     mentions,
@@ -54,9 +55,7 @@ _DIGITS = re.compile(r"\d+(?:[.,]\d+)*")
 _CLAUSE_BREAK = re.compile(
     r";\s+|,\s+(?:and|but|while|whereas|which)\s+"
     r"|\s+(?:and|but|while)\s+(?=(?:is|are|was|were|has|have|had|will|would|also|[a-z]+(?:ed|es))\b)")
-_ATTRIBUTION = re.compile(
-    r",?\s*\b(?:as\s+)?(?:reported|suggested|noted|stated|written)\s+(?:by|in)\s+(?:the\s+)?"
-    r"(?:[A-Z][\w.’'&-]*\s?)+|,?\s*\b[Aa]ccording\s+to\s+(?:the\s+)?(?:[A-Z][\w.’'&-]*\s?)+,?")
+_ATTRIBUTION = re.compile(rf",?\s*{ATTRIBUTION.pattern},?")  # stripped from a clause, checked by outlet
 
 
 @dataclass

@@ -43,6 +43,7 @@ from qa.figures import Figure, figures
 from qa.query import Understanding
 from qa.text import (
     ABBREVIATION,
+    ATTRIBUTION,
     STOPWORDS,
     mentions,
     name_phrases,
@@ -58,7 +59,6 @@ DIFFER = "Sources differ:"  # how a dispute line starts
 _SAID = re.compile(r"(?:\b(?P<the>[Tt]he\s+[a-z'’]+(?:\s+[a-z'’]+)?)|(?P<name>\b[A-Z][\w&.-]*(?:\s+[A-Z][\w&.-]*)*))"
                    r",?\s+(?:said|says|told|claimed|insisted|maintained|announced|stated|reported)\b")
 _CALENDAR = re.compile(rf"(?i:{MONTH_PATTERN}|{WEEKDAY_PATTERN})")
-_ACCORDING = re.compile(r"\baccording\s+to\s+(?P<who>the\s+[a-z]+(?:\s+[a-z]+)?|(?:the\s+)?[A-Z][\w&.-]*(?:\s+[A-Z][\w&.-]*)*)")
 
 
 def find(question: str, evidence: Evidence, answer: Answer | None = None, cues: Understanding | None = None,
@@ -236,7 +236,7 @@ def _side(c: Claim) -> Side:
 def _clause(text: str) -> str:
     """The part of a sentence that states the outcome: up to its attribution ('..., the union said')."""
     text = text.strip().rstrip(".")
-    for pattern in (_SAID, _ACCORDING):
+    for pattern in (_SAID, ATTRIBUTION):
         m = pattern.search(text)
         if m and m.start() > len(text) / 3:
             text = text[: m.start()].rstrip(" ,;—-")
@@ -246,7 +246,7 @@ def _clause(text: str) -> str:
 
 def _who(text: str) -> str:
     """Who a sentence attributes its claim to: 'the union', 'Acme Corp', or ''."""
-    m = _ACCORDING.search(text)
+    m = ATTRIBUTION.search(text)
     if m:
         return m.group("who")
     m = _SAID.search(text)
