@@ -173,13 +173,13 @@ def clauses(text: str) -> list[str]:
 
     >>> clauses("Google secures default deals with Apple and is accused of harming publishers, as reported by TechCrunch.")
     ['Google secures default deals with Apple', 'is accused of harming publishers']
-    >>> clauses("Garry Marshall and J. F. Lawton are credited.")
-    ['Garry Marshall and J. F. Lawton are credited.']
+    >>> clauses("Garry Marshall and J. F. Lawton are credited."), clauses("Sales fell, as reported by The Age.")
+    (['Garry Marshall and J. F. Lawton are credited.'], ['Sales fell, as reported by The Age.'])
     """
     plain = " ".join(_ATTRIBUTION.sub(" ", text).split())
     parts = [p.strip(" ,;.") for p in _CLAUSE_BREAK.split(plain)]
     parts = [p for p in parts if len(p.split()) >= 3]
-    return parts if len(parts) > 1 or plain != text else [text]
+    return parts if parts and (len(parts) > 1 or plain != text) else [text]
 
 
 def _plain(text: str) -> str:
@@ -187,23 +187,21 @@ def _plain(text: str) -> str:
 
 
 def _support_by_clause(verdicts: list[Verdict], evidence: Evidence) -> None:
-    """A sentence of several clauses is supported when a cited passage supports every clause (with its
-    own names and numbers) and the cited passages hold all its names and numbers: a close match of the
-    whole can neither hide a clause nobody said nor reject one that folds two passages together."""
+    """A sentence of several clauses is supported when the cited passages hold all its names and numbers
+    and one of them supports every clause (with its own names and numbers): a close match of the whole
+    can neither hide a clause nobody said nor reject one that folds two passages together."""
     split = [(v, parts) for v in verdicts if (parts := clauses(v.claim.text)) != [v.claim.text]]
-    for verdict, _ in split:
-        verdict.supported = _specifics_in(verdict.claim.text, _text(evidence, verdict.passages))
-    split = [(v, parts) for v, parts in split if v.supported]
     rows = iter(evidence.embed([p for _, parts in split for p in parts]) if split else [])
     for verdict, parts in split:
         vectors = [next(rows) for _ in parts]  # drawn for every part, so the rows stay in step
-        verdict.supported = all(_clause_supported(evidence, part, vector, verdict.passages)
-                                for part, vector in zip(parts, vectors))
+        cited = _text(evidence, verdict.passages)
+        verdict.supported = _specifics_in(verdict.claim.text, cited) and all(
+            _clause_supported(evidence, part, vector, verdict.passages, cited) for part, vector in zip(parts, vectors))
 
 
-def _clause_supported(evidence: Evidence, clause: str, vector, passages: list[int]) -> bool:
+def _clause_supported(evidence: Evidence, clause: str, vector, passages: list[int], cited: str) -> bool:
     """A cited passage quotes the clause ("has thousands of ..."), or supports it as a claim of its own."""
-    if _plain(clause.rstrip(".…")) in _plain(_text(evidence, passages)):
+    if _plain(clause.rstrip(".…")) in _plain(cited):
         return True
     match = _best(evidence, clause, vector, passages)
     return match is not None and is_supported(clause, match, _text(evidence, [match.sentence.passage]))

@@ -162,7 +162,6 @@ class OpenAICompatibleEmbeddings:
 
     def preload(self) -> None:
         """Nothing to load: the endpoint holds the model."""
-        return None
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
         return self._inner.embed_documents(texts)
