@@ -55,15 +55,16 @@ SPLIT = {"rgb", "multihop"}  # corpora split into tuning and held-out halves
 PARTS = {"multihop"}
 
 
-def questions_of(name: str, qset, limit: int | None, splits=("tune", "held-out")) -> list[tuple[str, object]]:
-    """(split, question) pairs: every question of the small sets, the first limit of each half (of
-    `splits`) otherwise."""
+def questions_of(name: str, qset, limit: int | None, splits=("tune", "held-out"),
+                 skip: int = 0) -> list[tuple[str, object]]:
+    """(split, question) pairs: every question of the small sets, otherwise `limit` questions of each
+    half (of `splits`) after its first `skip` (a fresh tuning set once the first ones are worn)."""
     if name not in SPLIT:
         return [("all", q) for q in qset.questions]
     halves = {"tune": [], "held-out": []}
     for q in qset.questions:
         halves["held-out" if held_out(q.id) else "tune"].append(q)
-    return [(split, q) for split, part in halves.items() if split in splits for q in part[:limit]]
+    return [(split, q) for split, part in halves.items() if split in splits for q in part[skip:][:limit]]
 
 
 def ask(library, q, mode: str) -> dict:
@@ -295,7 +296,9 @@ def with_settings(library: Library, **updates) -> Library:
 
 
 def run(models: list[str], names: list[str], data: Path, limit: int | None, models_dir: Path,
-        splits=("tune", "held-out")) -> list[dict]:
+        splits=("tune", "held-out"), skip: int = 0, partial: Path | None = None) -> list[dict]:
+    """Every question of `names` in every mode; each answer is also appended to `partial` as it comes
+    (an hour's run that stops halfway keeps what it has)."""
     from ui.local_llm import LocalServer, environment, find_model, machine_settings
 
     embeddings = LocalEmbeddings()
@@ -321,10 +324,13 @@ def run(models: list[str], names: list[str], data: Path, limit: int | None, mode
                                                         llm_max_tokens=int(env["NEWSQA_LLM_MAX_TOKENS"]),
                                                         llm_deadline=float(env["NEWSQA_LLM_DEADLINE"]),
                                                         llm_timeout=float(env["NEWSQA_LLM_DEADLINE"]))
-                    for split, q in questions_of(name, qset, limit, splits):
+                    for split, q in questions_of(name, qset, limit, splits, skip):
                         row = {"corpus": name, "split": split, **ask(library, q, "llm" if server else mode)}
                         row["mode"] = mode
                         rows.append(row)
+                        if partial is not None:
+                            with partial.open("a", encoding="utf-8") as f:
+                                f.write(json.dumps(row, ensure_ascii=False) + "\n")
                         print(f"  {mode} {name} {split} {len(rows)}: {row['total_s']} s", flush=True)
             finally:
                 if server is not None:
@@ -343,9 +349,12 @@ def main() -> None:
     parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data",
                         help="folder holding rgb-en-fact/ and multihop-rag-dev/ (default: ../shared/data)")
     parser.add_argument("--limit", type=int, default=20, help="questions asked of each half of RGB and MultiHop")
+    parser.add_argument("--skip", type=int, default=0, metavar="N",
+                        help="pass over the first N questions of each half (a fresh tuning set)")
     parser.add_argument("--split", nargs="+", choices=("tune", "held-out"), default=["tune", "held-out"],
                         help="halves of RGB and MultiHop asked (tune prompts and settings on 'tune' alone)")
-    parser.add_argument("--out", type=Path, help="write every answer (JSON lines) here, for --recheck")
+    parser.add_argument("--out", type=Path, help="write every answer (JSON lines) here, for --recheck "
+                        "(OUT.partial grows answer by answer while the run lasts)")
     parser.add_argument("--recheck", type=Path, help="no model: re-mark the answers saved by --out")
     parser.add_argument("--json", type=Path, help="also write the table to this file")
     args = parser.parse_args()
@@ -353,7 +362,11 @@ def main() -> None:
         rows = [json.loads(line) for line in args.recheck.read_text(encoding="utf-8").splitlines() if line]
         recheck([r for r in rows if r["mode"] != "extractive"], LocalEmbeddings())
     else:
-        rows = run(args.model, args.corpus, args.data, args.limit, args.models_dir, args.split)
+        partial = args.out.with_name(args.out.name + ".partial") if args.out else None
+        if partial is not None:
+            partial.parent.mkdir(parents=True, exist_ok=True)
+            partial.unlink(missing_ok=True)
+        rows = run(args.model, args.corpus, args.data, args.limit, args.models_dir, args.split, args.skip, partial)
     checker_rates(rows, LocalEmbeddings())
     if args.out and not args.recheck:
         args.out.parent.mkdir(parents=True, exist_ok=True)

@@ -103,6 +103,20 @@ class Figure:
         olo, ohi = other.value, other.high if other.high is not None else other.value
         return lo <= ohi + 1e-9 * max(1.0, abs(ohi)) and olo <= hi + 1e-9 * max(1.0, abs(hi))
 
+    def agrees(self, other: Figure) -> bool:
+        """Equal values, or one is the other rounded as written: '$19 billion' agrees with 'approximately
+        US$19.3 billion', not with '$19.6 billion'."""
+        return self.same_value(other) or (self.high is None and other.high is None and (
+            _rounded(self, other) or _rounded(other, self)))
+
+    @property
+    def step(self) -> float:
+        """The figure's precision as written: 1e8 for '$2.7 billion', 1 for '1,200 workers'."""
+        m = re.search(r"\d[\d,]*(?:\.(\d+))?", self.text)
+        written = number_value(m.group(0)) if m else None
+        scale = self.value / written if written else 1.0
+        return scale * 10.0 ** -len(m.group(1) or "") if m else scale
+
     @property
     def kind(self) -> str:
         """'percent', 'money', 'duration', 'measure' or 'count': figures of one kind can be compared."""
@@ -312,6 +326,12 @@ def number_terms(question: str) -> list[str]:
     ['2,000', '12', '2018']
     """
     return [m.group(1) for m in _STANDALONE.finditer(question)]
+
+
+def _rounded(coarse: Figure, fine: Figure) -> bool:
+    """coarse is fine rounded to coarse's precision."""
+    step = coarse.step
+    return step > fine.step * 1.5 and abs(fine.value - coarse.value) <= step / 2 * (1 + 1e-9)
 
 
 def changed(old: Figure, new: Figure) -> bool:

@@ -31,13 +31,15 @@ OPPOSITES: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = (
     (("rose", "rise", "risen", "increas", "grew", "grow", "climb", "gain", "soar", "jump"),
      ("fell", "fall", "fallen", "decreas", "declin", "drop", "shrank", "shrink", "plung", "slump")),
     (("approv", "adopt", "pass", "ratif", "accept"), ("reject", "veto", "refus", "block", "defeat")),
-    (("won", "win", "victor"), ("lost", "lose", "loses", "defeat")),
+    (("won", "win", "victor"), ("lost", "lose", "loses")),  # "Halep defeated Williams" is Halep's win
     (("support", "back", "favo", "endors"), ("oppos", "against", "resist")),
     (("agreed", "signed"), ("disagree", "refus", "collaps")),
     (("open", "resum", "began", "begin"), ("clos", "halt", "suspend", "stopped", "ended")),
     (("confirm", "admit"), ("deni", "deny")),
 )
-NEGATION = re.compile(r"\b(?:not|no|never|neither|nor|without|none|cannot)\b|n['’]t\b", re.I)
+# "no" negates what follows it ("no deal"); a bare "No." (a table cell, an answer) negates nothing said.
+NEGATION = re.compile(r"\b(?:not|no(?=\s+\w)|never|neither|nor|without|none|cannot)\b|n['’]t\b", re.I)
+_RELATIVE = re.compile(r"\s+ago\b", re.I)  # "15 years ago": counted from the writer's day
 
 
 def contradiction(claim: str, source: str, *, same_wording: bool = True) -> str:
@@ -51,8 +53,11 @@ def contradiction(claim: str, source: str, *, same_wording: bool = True) -> str:
 
 
 def _said(text: str, stems: tuple[str, ...]) -> list[str]:
-    """The words of text that start with one of stems."""
-    return [w for w in re.findall(r"[a-z]+", text.lower()) if w.startswith(stems)]
+    """The words of text that start with one of stems, but not inside a name (capitalised after a
+    sentence's first word: the "US Open" is opened by nobody, "Victory Day" wins nothing)."""
+    words = [m for m in re.finditer(r"[A-Za-z]+", text)
+             if not (m[0][0].isupper() and text[:m.start()].rstrip()[-1:] not in ("", ".", "!", "?", ":"))]
+    return [w for m in words if (w := m[0].lower()).startswith(stems)]
 
 
 def opposite_words(claim: str, source: str) -> str:
@@ -67,13 +72,19 @@ def opposite_words(claim: str, source: str) -> str:
 def _different_numbers(claim: str, source: str) -> str:
     """'90 days / 12 days' when source gives another value for a thing claim gives a figure for."""
     theirs: dict[tuple[str, str], list[Figure]] = {}
-    for figure in figures(source):
+    for figure in _absolute(source):
         theirs.setdefault(figure.key, []).append(figure)
-    for mine in figures(claim):
+    for mine in _absolute(claim):
         others = theirs.get(mine.key, []) if any(mine.key) else []
-        if others and not any(mine.same_value(o) for o in others):
+        if others and not any(mine.agrees(o) for o in others):
             return f"{mine.text} / {others[0].text}"
     return ""
+
+
+def _absolute(text: str) -> list[Figure]:
+    """The figures of text that do not count back from the day it was written ("Ten years ago" in 2016
+    and "nearly 15 years ago" in 2021 agree)."""
+    return [f for f in figures(text) if not _RELATIVE.match(text, f.span[1])]
 
 
 def _negation(claim: str, source: str) -> str:

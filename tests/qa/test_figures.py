@@ -83,3 +83,16 @@ def test_answer_kinds_pick_sentences_by_the_same_figures(question, kinds, answer
 ])
 def test_abstention_checks_the_numbers_a_question_gives_as_terms(question, terms):
     assert number_terms(question) == terms
+
+
+@pytest.mark.parametrize(("one", "other", "agree"), [
+    ("$19 billion", "approximately US$19.3 billion", True),  # the first is the second rounded as written
+    ("$19 billion", "$19.6 billion", False),
+    ("2.5 million euros", "2.47 million euros", True),
+    ("2.5 million euros", "2.4 million euros", False),  # the same precision: no rounding between them
+    ("1,200 workers", "1,200 workers", True),
+    ("1,200 workers", "1,210 workers", False),  # a whole count is exact
+])
+def test_figures_agree_when_equal_or_one_rounds_the_other(one, other, agree):
+    a, b = figures(one)[0], figures(other)[0]
+    assert a.agrees(b) is agree and b.agrees(a) is agree

@@ -51,3 +51,30 @@ def test_negation_counts_only_between_sentences_worded_alike():
     assert contradiction("Russia signed.", "Russia did not sign.") == "not negated / negated"
     assert contradiction("Russia did not sign.", "Russia signed.", same_wording=False) == ""
     assert contradiction("Russia did not sign the treaty.", "Russia never signed the treaty.") == ""  # both negated
+
+
+# Found by bench.agreement: sentences of two outlets that agree on a fact, one read as the other's
+# contradiction. The sentences here are invented, each the same kind as a pair found there.
+@pytest.mark.parametrize(("claim", "source"), [
+    ("The chain was sold for $4 billion.", "The chain was sold for roughly $4.2 billion."),  # rounded as written
+    ("The port cost 2.5 million euros.", "The port cost 2.47 million euros."),
+    ("Marlow bought the mill 20 years ago.", "Marlow bought the mill 10 years ago."),  # "ago": the writer's day
+    ("Okafor won the county final.", "Okafor defeated Brandt in the county final."),  # a defeat of someone is a win
+    ("Tickets for the Winter Open go on sale.", "Ticket sales closed on Friday."),  # "Open" in a name opens nothing
+    ("Release date: 4 May 2024; No.", "The album is out on 4 May 2024."),  # a bare "No." negates nothing said
+])
+def test_sentences_that_agree_are_not_contradicted(claim, source):
+    assert contradiction(claim, source) == ""
+    assert contradiction(source, claim) == ""
+
+
+@pytest.mark.parametrize(("claim", "source", "why"), [
+    ("The chain was sold for $4 billion.", "The chain was sold for $4.6 billion.", "$4 billion / $4.6 billion"),
+    ("The port cost 2.5 million euros.", "The port cost 2.7 million euros.", "2.5 million euros / 2.7 million euros"),
+    ("The strike lasted 20 days.", "The strike lasted 12 days.", "20 days / 12 days"),
+    ("Okafor won the county final.", "Okafor lost the county final.", "won / lost"),
+    ("Sales opened on Friday.", "Sales closed on Friday.", "opened / closed"),
+    ("There was no deal on Friday.", "There was a deal on Friday.", "negated / not negated"),
+])
+def test_what_the_agreement_rules_leave_contradicted(claim, source, why):
+    assert contradiction(claim, source) == why
