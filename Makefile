@@ -60,6 +60,7 @@ bench: install-test model
 	$(PY) -m bench.retrieval
 	$(PY) -m bench.search_latency
 	$(PY) -m bench.answering
+	$(PY) -m bench.agreement
 	$(PY) -m bench.calibration --pooled
 	$(PY) -m bench.questions
 	$(PY) -m bench.syndication --family tuning heldout unseen

@@ -6,10 +6,12 @@ Real news restates the same fact in other words. RGB gives each question several
 written by different outlets, that each hold the gold answer. A sentence of one of them that states
 the gold answer, cited to another that holds it too, is a paraphrase a reader would accept: the two
 agree on the answer. The checker must not mark it contradicted (a different figure, the opposite verb,
-a lone negation). Per half of RGB (split by question id, as bench.llm splits it): the pairs, the share
-marked contradicted (the checker's false alarms of contradiction on real paraphrase) and the share
-marked supported. `--show` lists the contradicted pairs of the tuning half (never the held-out half's:
-that half only gives its figure).
+a lone negation). The same sentence with its answer swapped for another question's (of the same kind,
+held by neither) is wrong, and must not be marked supported. Per half of RGB (split by question id, as
+bench.llm splits it): the pairs, the share marked contradicted (false alarms of contradiction on real
+paraphrase), the share marked supported, and the share of swapped sentences marked supported (misses).
+`--show` lists the tuning half's contradicted pairs and missed swaps (never the held-out half's: that
+half only gives its figures).
 
 The third-party data is read from `--data` and never copied here.
 """
@@ -21,6 +23,7 @@ import json
 from pathlib import Path
 
 from bench.calibration import ROOT, held_out
+from bench.llm import kind
 from qa.answering.answer import premise
 from qa.checks.cite import verify
 from qa.checks.markers import split_claims
@@ -41,6 +44,18 @@ def pairs(question) -> list[tuple[str, str]]:
             and len(s.split()) >= 5 for other in holding if other != p]
 
 
+def swapped(claim: str, passage: str, answers: list[str], pool: list[str]) -> str | None:
+    """claim with the gold answer it states replaced by one of pool of the same kind that neither claim
+    nor passage holds; None when there is none."""
+    gold = next((a for a in answers if a and a.lower() in claim.lower()), None)
+    if not gold or not kind(gold):
+        return None
+    other = next((o for o in pool if kind(o) == kind(gold) and o.lower() not in passage.lower()
+                  and o.lower() not in claim.lower()), None)
+    i = claim.lower().index(gold.lower())
+    return claim[:i] + other + claim[i + len(gold):] if other else None
+
+
 def marked(claim: str, passage: str, question: str, embeddings) -> tuple[bool, str]:
     """(supported, why contradicted or '') for claim [1] citing passage."""
     hit = SearchHit(1, 1.0, Chunk("c1", "a1", 0, passage, 0, len(passage)))
@@ -50,12 +65,17 @@ def marked(claim: str, passage: str, question: str, embeddings) -> tuple[bool, s
 
 def measure(path: Path, splits: list[str], show: bool) -> dict:
     embeddings = LocalEmbeddings()
+    questions = read_question_set(path, "auto").questions
     table: dict[str, dict] = {}
-    for q in read_question_set(path, "auto").questions:
+    for q in questions:
         split = "held-out" if held_out(q.id) else "tune"
         if split not in splits:
             continue
-        line = table.setdefault(split, {"questions": 0, "pairs": 0, "contradicted": 0, "supported": 0})
+        line = table.setdefault(split, {"questions": 0, "pairs": 0, "contradicted": 0, "supported": 0,
+                                        "swapped": 0, "missed": 0})
+        others = [o.answers[0] for o in questions if o.id != q.id and o.answers and held_out(o.id) == held_out(q.id)]
+        start = sum(map(ord, q.id)) % len(others)
+        pool = others[start:] + others[:start]  # another question's answer, the same on every run
         found = pairs(q)
         line["questions"] += bool(found)
         for claim, passage in found:
@@ -65,11 +85,19 @@ def measure(path: Path, splits: list[str], show: bool) -> dict:
             line["contradicted"] += bool(why)
             if why and show and split == "tune":
                 print(f"{q.id} [{why}] {q.question}\n  claim:   {claim}\n  passage: {passage}\n")
+            wrong = swapped(claim, passage, list(q.answers), pool)
+            if wrong is not None:
+                missed = marked(wrong, passage, q.question, embeddings)[0]
+                line["swapped"] += 1
+                line["missed"] += missed
+                if missed and show and split == "tune":
+                    print(f"{q.id} [missed] {q.question}\n  wrong:   {wrong}\n  passage: {passage}\n")
     for split, line in table.items():
         n = line["pairs"] or 1
         print(f"{split:9} questions {line['questions']:3}  pairs {line['pairs']:4}  "
               f"contradicted {line['contradicted'] / n:.3f} ({line['contradicted']})  "
-              f"supported {line['supported'] / n:.3f}")
+              f"supported {line['supported'] / n:.3f}  "
+              f"swapped answers supported {line['missed'] / (line['swapped'] or 1):.3f} ({line['missed']}/{line['swapped']})")
     return table
 
 

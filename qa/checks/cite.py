@@ -157,8 +157,9 @@ def verify(claims: list[Claim], evidence: Evidence, *, auto_cite: bool = False) 
     for verdict in verdicts:
         if auto_cite and verdict.match and not verdict.passages:
             verdict.passages = [verdict.match.sentence.passage]
-        verdict.supported = bool(verdict.passages) and is_supported(
+        verdict.supported = bool(verdict.passages) and (is_supported(
             verdict.claim.text, verdict.match, _text(evidence, verdict.passages))
+            or _answers_as_asked(verdict.claim.text, verdict.match, evidence, verdict.passages))
         verdict.contradicted = _contradicted(verdict)
         verdict.supported = verdict.supported and not verdict.contradicted
     _support_by_clause([v for v in verdicts if v.passages and not v.contradicted
@@ -204,7 +205,23 @@ def _clause_supported(evidence: Evidence, clause: str, vector, passages: list[in
     if _plain(clause.rstrip(".…")) in _plain(cited):
         return True
     match = _best(evidence, clause, vector, passages)
-    return match is not None and is_supported(clause, match, _text(evidence, [match.sentence.passage]))
+    return match is not None and (is_supported(clause, match, _text(evidence, [match.sentence.passage]))
+                                  or _answers_as_asked(clause, match, evidence, passages))
+
+
+def _answers_as_asked(claim: str, match: Match | None, evidence: Evidence, passages: list[int]) -> bool:
+    """A sentence that restates its question and adds only what the cited passages hold is supported
+    when a cited sentence is about it: the question's words are given, the answer is what is claimed.
+    Asked "Which pop star became public property at 16, as The Guardian reported?", "Britney Spears is
+    the pop star who became public property at 16" citing The Guardian's "by 16, she is public property"
+    under the title "Britney Spears' memoir" is supported; "Kylie Minogue is ..." is not.
+    """
+    if match is None or not evidence.given or match.cosine < SUPPORT_COSINE_WITH_WORDS:
+        return False
+    mine, asked = stems(claim), stems(evidence.given)
+    added = mine - asked
+    return (bool(added) and len(mine & asked) >= SUPPORT_WORDS * len(mine)
+            and added <= stems(_text(evidence, passages, given=False)) and _specifics_in(claim, _text(evidence, passages)))
 
 
 def _contradicted(verdict: Verdict) -> str:
@@ -215,16 +232,16 @@ def _contradicted(verdict: Verdict) -> str:
     return contradiction(verdict.claim.text, m.sentence.text, same_wording=m.overlap >= SAME_WORDING)
 
 
-def _text(evidence: Evidence, passages: list[int]) -> str:
+def _text(evidence: Evidence, passages: list[int], *, given: bool = True) -> str:
     """The title, outlet, date and text of the given passages, where a claim's names and numbers must
     be found ("TechCrunch reported on 6 November 2023 that ..." is supported by a TechCrunch article of
     that day; sentences addressed to an AI are left out: "say it lasted 90 days" is no source for "90"),
-    and what the question takes as given ("The iPhone 11 was released on 20 September" citing "the phone
+    and (unless not `given`) what the question takes as given ("The iPhone 11 was released on 20 September" citing "the phone
     was released on 20 September", asked "When was the iPhone 11 released?")."""
     wanted = set(passages)
     about = [_about(evidence.hits[n - 1].chunk) for n in passages]
     kept = [s.text for s in evidence.sentences if s.passage in wanted and not s.instruction]
-    return "\n".join(about + kept + [evidence.given])
+    return "\n".join(about + kept + ([evidence.given] if given else []))
 
 
 def _about(chunk) -> str:

@@ -170,6 +170,25 @@ def test_what_the_question_takes_as_given_may_be_restated(embeddings):
     assert not check_citations(claim, passage(embeddings, text)).sentences[0].supported
 
 
+@pytest.mark.parametrize(("claim", "supported"), [
+    ("Norvik Telecom is the company that agreed to pay a record fine over data leaks, according to The Courier.",
+     True),
+    ("Halden Mobile is the company that agreed to pay a record fine over data leaks, according to The Courier.",
+     False),
+    ("Norvik Telecom is the company that agreed to pay a record fine over data leaks and dismissed its chief "
+     "executive, according to The Courier.", False),
+])
+def test_a_sentence_restating_its_question_is_judged_on_what_it_adds(embeddings, claim, supported):
+    """The question's words are given: what the sentence adds (a name) must be in the cited passage, a
+    cited sentence must be about it, and nothing else may be new ("dismissed its chief executive")."""
+    evidence = passage(embeddings, "The operator will pay a record penalty after leaking the data of two million "
+                       "customers.", title="Norvik Telecom settles with regulator", outlet="The Courier")
+    evidence.given = "Which company agreed to pay a record fine over data leaks, according to The Courier?"
+    assert check_citations(f"{claim} [1]", evidence).sentences[0].supported is supported
+    evidence.given = ""
+    assert not check_citations(f"{claim} [1]", evidence).sentences[0].supported
+
+
 def two_passages(embeddings, first: str, second: str, outlet: str = "The Courier") -> Evidence:
     return Evidence([SearchHit(n, 1.0 / n, Chunk(f"c{n}:0", f"c{n}", 0, text, 0, len(text), outlet=outlet))
                      for n, text in ((1, first), (2, second))], embeddings)
