@@ -111,9 +111,13 @@ def _specifics_in(claim: str, source: str) -> bool:
     True
     >>> _specifics_in("Alexander Bublik won the 2020 US Open.", "Alexander Zverev lost the 2020 US Open final.")
     False
+    >>> [_specifics_in(f"Ann Vane and {who} are credited.", "director Ann Vane and writer P. D. Quill.")
+    ...  for who in ("P. D. Quill", "P. K. Quill")]
+    [True, False]
     """
     numbers, names = specifics(claim)
-    words, lower = known_words(source), source.lower()
+    joined = _joined_initials(source)  # "J. F. Lawton" is found as the claim's "J. F. Lawton" is read
+    words, lower = known_words(source) | known_words(joined), f"{source}\n{joined}".lower()
     values = numbers_in(source) | ordinal_values(source)
     for number in numbers:
         if number.replace(",", "") not in words and number_value(number) not in values:
@@ -121,9 +125,14 @@ def _specifics_in(claim: str, source: str) -> bool:
     return all(_name_in(name, words, lower) for name in names)
 
 
+def _joined_initials(text: str) -> str:
+    """Initials and abbreviations written as one word: "U. S. Open" -> "US Open", "J. F. Lawton" -> "JF Lawton"."""
+    plain = re.sub(r"\b([A-Z])\.\s?(?=[A-Z]\.)", r"\1", text)
+    return re.sub(r"\b([A-Z]{2,})\.", r"\1", ABBREVIATION.sub(lambda m: m[0].replace(".", ""), plain))
+
+
 def _name_in(name: str, words: set[str], lower: str) -> bool:
-    plain = re.sub(r"\b([A-Z])\.\s?(?=[A-Z]\.)", r"\1", name)  # "U. S. Open" -> "US. Open"
-    plain = re.sub(r"\b([A-Z]{2,})\.", r"\1", ABBREVIATION.sub(lambda m: m[0].replace(".", ""), plain))
+    plain = _joined_initials(name)
     spelled = " ".join(plain.lower().split())  # "United States" is found as "US"
     if any(spelled in forms and short in words for short, forms in ALIASES.items()):
         return True
@@ -160,7 +169,7 @@ def verify(claims: list[Claim], evidence: Evidence, *, auto_cite: bool = False) 
         verdict.supported = bool(verdict.passages) and (is_supported(
             verdict.claim.text, verdict.match, _text(evidence, verdict.passages))
             or _answers_as_asked(verdict.claim.text, verdict.match, evidence, verdict.passages))
-        verdict.contradicted = _contradicted(verdict)
+        verdict.contradicted = _contradicted(verdict, evidence)
         verdict.supported = verdict.supported and not verdict.contradicted
     _support_by_clause([v for v in verdicts if v.passages and not v.contradicted
                         and not (v.match and v.match.sentence.text == v.claim.text)], evidence)
@@ -224,12 +233,13 @@ def _answers_as_asked(claim: str, match: Match | None, evidence: Evidence, passa
             and added <= stems(_text(evidence, passages, given=False)) and _specifics_in(claim, _text(evidence, passages)))
 
 
-def _contradicted(verdict: Verdict) -> str:
+def _contradicted(verdict: Verdict, evidence: Evidence) -> str:
     """Why the best-matching sentence of a cited passage says otherwise, when it is about the same thing."""
     m = verdict.match
     if not verdict.passages or m is None or m.cosine < SUPPORT_COSINE_WITH_WORDS or m.cosine >= 1.0:
         return ""
-    return contradiction(verdict.claim.text, m.sentence.text, same_wording=m.overlap >= SAME_WORDING)
+    return contradiction(verdict.claim.text, m.sentence.text, same_wording=m.overlap >= SAME_WORDING,
+                         context=_text(evidence, verdict.passages, given=False))
 
 
 def _text(evidence: Evidence, passages: list[int], *, given: bool = True) -> str:

@@ -42,13 +42,14 @@ NEGATION = re.compile(r"\b(?:not|no(?=\s+\w)|never|neither|nor|without|none|cann
 _RELATIVE = re.compile(r"\s+ago\b", re.I)  # "15 years ago": counted from the writer's day
 
 
-def contradiction(claim: str, source: str, *, same_wording: bool = True) -> str:
+def contradiction(claim: str, source: str, *, same_wording: bool = True, context: str = "") -> str:
     """Why `source` says the opposite of `claim` ('welcomed / regrets'), or '' when it does not.
 
     A negation counts only when the two are worded alike otherwise (same_wording): "do not accept
-    sanctions" is no contradiction of "oppose sanctions".
+    sanctions" is no contradiction of "oppose sanctions". A figure that `context` (the rest of the cited
+    passages) gives too is no contradiction either: the sources differ, and the claim follows one.
     """
-    return (opposite_words(claim, source) or _different_numbers(claim, source)
+    return (opposite_words(claim, source) or _different_numbers(claim, source, context)
             or (_negation(claim, source) if same_wording else ""))
 
 
@@ -69,14 +70,16 @@ def opposite_words(claim: str, source: str) -> str:
     return ""
 
 
-def _different_numbers(claim: str, source: str) -> str:
-    """'90 days / 12 days' when source gives another value for a thing claim gives a figure for."""
+def _different_numbers(claim: str, source: str, context: str = "") -> str:
+    """'90 days / 12 days' when source gives another value for a thing claim gives a figure for, and
+    context gives no figure in the same unit that agrees (whatever it says the figure is of)."""
     theirs: dict[tuple[str, str], list[Figure]] = {}
     for figure in _absolute(source):
         theirs.setdefault(figure.key, []).append(figure)
+    given = _absolute(context) if context else []
     for mine in _absolute(claim):
         others = theirs.get(mine.key, []) if any(mine.key) else []
-        if others and not any(mine.agrees(o) for o in others):
+        if others and not any(mine.agrees(o) for o in others + [g for g in given if g.unit == mine.unit]):
             return f"{mine.text} / {others[0].text}"
     return ""
 

@@ -217,3 +217,14 @@ def test_a_sentence_folding_two_cited_passages_is_supported_clause_by_clause(emb
 ])
 def test_clause_by_clause_every_clause_name_and_figure_must_be_cited(embeddings, claim):
     assert not check_citations(claim, two_passages(embeddings, HARBOUR, AUDIT)).sentences[0].supported
+
+
+def test_a_figure_one_cited_passage_gives_is_not_contradicted_by_another(embeddings):
+    """Two cited outlets differ on the fee; a sentence that follows one of them is not contradicted by
+    the other's closer sentence (the sources differ), while a fee neither gives is."""
+    evidence = two_passages(embeddings, "Its invoice, settled in March, came to $4.6 million.",
+                            "Baltic Dredging was paid a fee of $5.2 million for the harbour survey, the council said.")
+    claim = "Baltic Dredging was paid a fee of {} for the harbour survey, the council said. [1][2]"
+    assert not check_citations(claim.format("$4.6 million"), evidence).sentences[0].contradicted
+    neither = check_citations(claim.format("$7.9 million"), evidence).sentences[0]
+    assert neither.contradicted and not neither.supported
