@@ -85,9 +85,12 @@ def _different_numbers(claim: str, source: str, context: str = "") -> str:
 
 
 def _absolute(text: str) -> list[Figure]:
-    """The figures of text that do not count back from the day it was written ("Ten years ago" in 2016
-    and "nearly 15 years ago" in 2021 agree)."""
-    return [f for f in figures(text) if not _RELATIVE.match(text, f.span[1])]
+    """The figures of text that neither count back from the day it was written ("Ten years ago" in 2016
+    and "nearly 15 years ago" in 2021 agree) nor count a part of another figure ("two of three sets":
+    only "three sets" is compared)."""
+    found = figures(text)
+    return [f for f in found if not _RELATIVE.match(text, f.span[1])
+            and not any(f.span[0] < g.span[0] < f.span[1] for g in found)]
 
 
 def _negation(claim: str, source: str) -> str:
