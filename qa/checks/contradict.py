@@ -9,6 +9,11 @@ thing, which is exactly when a contradiction matters. So a sentence about the sa
 - a number it gives for something differs from the source's number for the same thing ("lasted 90
   days" / "lasted 12 days").
 
+Outlets that agree are not read as contradicting each other (measured by `bench.agreement` on RGB's
+positive passages): a figure rounded as written agrees ("$19 billion" / "US$19.3 billion"), "N years
+ago" counts from the writer's day and is not compared, a part ("two of three sets") is not its whole,
+"Halep defeated Williams" is a win, and a word inside a name ("the US Open") is no verb.
+
 >>> contradiction("Russia welcomed the US withdrawal.", "Russia regrets the US withdrawal.")
 'welcomed / regrets'
 >>> contradiction("The strike lasted 90 days.", "The strike lasted 12 days.")
