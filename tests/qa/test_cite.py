@@ -6,7 +6,8 @@ import re
 
 import pytest
 
-from qa.checks.cite import check_citations, specifics
+from qa.checks.cite import check_citations
+from qa.checks.specifics import specifics
 from qa.evidence import Evidence
 from qa.index.store import open_store
 from qa.types import Answer, Chunk, SearchHit
