@@ -3,7 +3,7 @@ marks, and how long a person waits.
 
     python -m bench.llm                                  # extractive, then SmolLM2-135M (the tests' model)
     python -m bench.llm --model qwen2.5-1.5b smollm2-135m --limit 30 --out runs/llm.jsonl
-    python -m bench.llm --model qwen2.5-1.5b --skip 30 --limit 80 --out runs/rest.jsonl  # the rest of each half
+    python -m bench.llm --model qwen2.5-1.5b --corpus rgb multihop --skip 30 --limit 80 --out runs/rest.jsonl
     python -m bench.llm --recheck runs/llm.jsonl         # the checker again on saved answers (no model)
 
 Modes: `extractive` always, then each `--model` of `newsqa model list`, pulled into `--models-dir` and
