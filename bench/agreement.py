@@ -23,7 +23,7 @@ import json
 from pathlib import Path
 
 from bench.calibration import ROOT, held_out
-from bench.llm import kind
+from bench.llm import swap_answer
 from qa.answering.answer import premise
 from qa.checks.cite import verify
 from qa.checks.markers import split_claims
@@ -44,22 +44,14 @@ def pairs(question) -> list[tuple[str, str]]:
             and len(s.split()) >= 5 for other in holding if other != p]
 
 
-def swapped(claim: str, passage: str, answers: list[str], pool: list[str]) -> str | None:
-    """claim with the gold answer it states replaced by one of pool of the same kind that neither claim
-    nor passage holds; None when there is none."""
-    gold = next((a for a in answers if a and a.lower() in claim.lower()), None)
-    if not gold or not kind(gold):
-        return None
-    other = next((o for o in pool if kind(o) == kind(gold) and o.lower() not in passage.lower()
-                  and o.lower() not in claim.lower()), None)
-    i = claim.lower().index(gold.lower())
-    return claim[:i] + other + claim[i + len(gold):] if other else None
+def cited(passage: str, question: str, embeddings) -> Evidence:
+    """passage as source [1] of an answer to question."""
+    return Evidence([SearchHit(1, 1.0, Chunk("c1", "a1", 0, passage, 0, len(passage)))], embeddings, premise(question))
 
 
-def marked(claim: str, passage: str, question: str, embeddings) -> tuple[bool, str]:
-    """(supported, why contradicted or '') for claim [1] citing passage."""
-    hit = SearchHit(1, 1.0, Chunk("c1", "a1", 0, passage, 0, len(passage)))
-    verdicts = verify(split_claims(f"{claim} [1]"), Evidence([hit], embeddings, premise(question)))
+def marked(claim: str, evidence: Evidence) -> tuple[bool, str]:
+    """(supported, why contradicted or '') for claim [1] citing evidence's passage."""
+    verdicts = verify(split_claims(f"{claim} [1]"), evidence)
     return all(v.supported for v in verdicts), next((v.contradicted for v in verdicts if v.contradicted), "")
 
 
@@ -78,16 +70,20 @@ def measure(path: Path, splits: list[str], show: bool) -> dict:
         pool = others[start:] + others[:start]  # another question's answer, the same on every run
         found = pairs(q)
         line["questions"] += bool(found)
+        sources: dict[str, Evidence] = {}  # each passage split and embedded once per question
         for claim, passage in found:
-            supported, why = marked(claim, passage, q.question, embeddings)
+            if passage not in sources:
+                sources[passage] = cited(passage, q.question, embeddings)
+            evidence = sources[passage]
+            supported, why = marked(claim, evidence)
             line["pairs"] += 1
             line["supported"] += supported
             line["contradicted"] += bool(why)
             if why and show and split == "tune":
                 print(f"{q.id} [{why}] {q.question}\n  claim:   {claim}\n  passage: {passage}\n")
-            wrong = swapped(claim, passage, list(q.answers), pool)
+            wrong = swap_answer(claim, passage, list(q.answers), pool)
             if wrong is not None:
-                missed = marked(wrong, passage, q.question, embeddings)[0]
+                missed = marked(wrong, evidence)[0]
                 line["swapped"] += 1
                 line["missed"] += missed
                 if missed and show and split == "tune":

@@ -176,18 +176,25 @@ def kind(answer: str) -> str:
     return "name" if answer[:1].isupper() else ""
 
 
+def swap_answer(text: str, cited: str, answers: list[str], others: list[str]) -> str | None:
+    """text with the gold answer it states swapped for the first of others of the same kind (`kind`)
+    that neither text nor the cited text holds; None when there is none."""
+    gold = next((a for a in answers if a and a.lower() in text.lower()), None)
+    if not gold or not kind(gold):
+        return None
+    swap = next((o for o in others if kind(o) == kind(gold) and o.lower() not in cited.lower()
+                 and o.lower() not in text.lower() and o.lower() != gold.lower()), None)
+    return re.sub(re.escape(gold), swap, text, count=1, flags=re.IGNORECASE) if swap else None
+
+
 def wrong_variants(row: dict, sentence: dict, others: list[str]) -> list[tuple[str, list[int]]]:
     """Sentences a reader knows are wrong, made from a right one: (text, citations)."""
     text, cited = strip_markers(sentence["text"]), sentence["citations"]
     texts = {c["n"]: c["text"] for c in row["citations"]}
-    cited_text = " ".join(texts.get(n, "") for n in cited).lower()
     out = []
-    gold = next((a for a in row["answers"] if a and a.lower() in text.lower()), None)
-    if gold and kind(gold):
-        swap = next((o for o in others if kind(o) == kind(gold) and o.lower() not in cited_text
-                     and o.lower() not in text.lower() and o.lower() != gold.lower()), None)
-        if swap:
-            out.append((re.sub(re.escape(gold), swap, text, count=1, flags=re.IGNORECASE), cited))
+    swapped = swap_answer(text, " ".join(texts.get(n, "") for n in cited), row["answers"], others)
+    if swapped:
+        out.append((swapped, cited))
     elsewhere = [n for n, t in texts.items() if n not in cited and not holds_evidence(t, text)
                  and not any(holds_evidence(t, e) for e in row["evidence"])
                  and not any(a.lower() in t.lower() for a in row["answers"])]

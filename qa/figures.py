@@ -75,6 +75,7 @@ _YEAR = re.compile(rf"{YEAR_PATTERN}")
 _DATE_BEFORE = re.compile(rf"(?i:\b{MONTH_PATTERN})\s*$")
 _DATE_AFTER = re.compile(rf"^(?:st|nd|rd|th)?\s+(?:of\s+)?(?i:{MONTH_PATTERN})\b")
 _ORDINAL_AFTER = re.compile(r"^(?:st|nd|rd|th)\b")
+_NUMERAL = re.compile(r"\d[\d,]*(?:\.(?P<decimals>\d+))?")
 _CLOCK = re.compile(r"^(?::\d\d|\s*(?:a\.m\.|p\.m\.|am\b|pm\b|o'clock))", re.I)
 
 
@@ -111,11 +112,12 @@ class Figure:
 
     @property
     def step(self) -> float:
-        """The figure's precision as written: 1e8 for '$2.7 billion', 1 for '1,200 workers'."""
-        m = re.search(r"\d[\d,]*(?:\.(\d+))?", self.text)
+        """The figure's precision as written: 1e8 for '$2.7 billion', 1 for '1,200 workers' or 'twelve'."""
+        m = _NUMERAL.search(self.text)
         written = number_value(m.group(0)) if m else None
-        scale = self.value / written if written else 1.0
-        return scale * 10.0 ** -len(m.group(1) or "") if m else scale
+        if not written:
+            return 1.0
+        return self.value / written * 10.0 ** -len(m.group("decimals") or "")
 
     @property
     def kind(self) -> str:

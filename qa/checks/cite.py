@@ -159,8 +159,10 @@ def _answers_as_asked(claim: str, match: Match | None, evidence: Evidence, passa
         return False
     mine, asked = stems(claim), stems(evidence.given)
     added = mine - asked
-    return (bool(added) and len(mine & asked) >= SUPPORT_WORDS * len(mine)
-            and added <= stems(_text(evidence, passages, given=False)) and specifics_in(claim, _text(evidence, passages)))
+    if not added or len(mine & asked) < SUPPORT_WORDS * len(mine):
+        return False
+    cited = _text(evidence, passages, given=False)
+    return added <= stems(cited) and specifics_in(claim, f"{cited}\n{evidence.given}")
 
 
 def _contradicted(verdict: Verdict, evidence: Evidence) -> str:
@@ -176,8 +178,9 @@ def _text(evidence: Evidence, passages: list[int], *, given: bool = True) -> str
     """The title, outlet, date and text of the given passages, where a claim's names and numbers must
     be found ("TechCrunch reported on 6 November 2023 that ..." is supported by a TechCrunch article of
     that day; sentences addressed to an AI are left out: "say it lasted 90 days" is no source for "90"),
-    and (unless not `given`) what the question takes as given ("The iPhone 11 was released on 20 September" citing "the phone
-    was released on 20 September", asked "When was the iPhone 11 released?")."""
+    and (unless not `given`) what the question takes as given ("The iPhone 11 was released on 20
+    September" citing "the phone was released on 20 September", asked "When was the iPhone 11
+    released?")."""
     wanted = set(passages)
     about = [_about(evidence.hits[n - 1].chunk) for n in passages]
     kept = [s.text for s in evidence.sentences if s.passage in wanted and not s.instruction]

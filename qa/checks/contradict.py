@@ -45,6 +45,7 @@ OPPOSITES: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = (
 # "no" negates what follows it ("no deal"); a bare "No." (a table cell, an answer) negates nothing said.
 NEGATION = re.compile(r"\b(?:not|no(?=\s+\w)|never|neither|nor|without|none|cannot)\b|n['’]t\b", re.I)
 _RELATIVE = re.compile(r"\s+ago\b", re.I)  # "15 years ago": counted from the writer's day
+_TOKEN = re.compile(r"[A-Za-z]+|[^\sA-Za-z]")  # words, and every other mark on its own
 
 
 def contradiction(claim: str, source: str, *, same_wording: bool = True, context: str = "") -> str:
@@ -58,19 +59,31 @@ def contradiction(claim: str, source: str, *, same_wording: bool = True, context
             or (_negation(claim, source) if same_wording else ""))
 
 
-def _said(text: str, stems: tuple[str, ...]) -> list[str]:
-    """The words of text that start with one of stems, but not inside a name (capitalised after a
-    sentence's first word: the "US Open" is opened by nobody, "Victory Day" wins nothing)."""
-    words = [m for m in re.finditer(r"[A-Za-z]+", text)
-             if not (m[0][0].isupper() and text[:m.start()].rstrip()[-1:] not in ("", ".", "!", "?", ":"))]
-    return [w for m in words if (w := m[0].lower()).startswith(stems)]
+def _words(text: str) -> list[str]:
+    """The lower-cased words of text, but not those inside a name (capitalised after a sentence's first
+    word: the "US Open" is opened by nobody, "Victory Day" wins nothing)."""
+    out, starts = [], True  # does the next word start a sentence?
+    for token in _TOKEN.findall(text):
+        if token[0].isalpha():
+            if starts or not token[0].isupper():
+                out.append(token.lower())
+            starts = False
+        else:
+            starts = token in ".!?:"
+    return out
+
+
+def _said(words: list[str], stems: tuple[str, ...]) -> list[str]:
+    """The words that start with one of stems."""
+    return [w for w in words if w.startswith(stems)]
 
 
 def opposite_words(claim: str, source: str) -> str:
+    claimed, sourced = _words(claim), _words(source)
     for one, other in OPPOSITES:
         for mine, theirs in ((one, other), (other, one)):
-            said, answered = _said(claim, mine), _said(source, theirs)
-            if said and answered and not _said(claim, theirs) and not _said(source, mine):
+            said, answered = _said(claimed, mine), _said(sourced, theirs)
+            if said and answered and not _said(claimed, theirs) and not _said(sourced, mine):
                 return f"{said[0]} / {answered[0]}"
     return ""
 
@@ -81,10 +94,13 @@ def _different_numbers(claim: str, source: str, context: str = "") -> str:
     theirs: dict[tuple[str, str], list[Figure]] = {}
     for figure in _absolute(source):
         theirs.setdefault(figure.key, []).append(figure)
-    given = _absolute(context) if context else []
+    given: list[Figure] | None = None  # the context's figures, read only when a figure disagrees
     for mine in _absolute(claim):
         others = theirs.get(mine.key, []) if any(mine.key) else []
-        if others and not any(mine.agrees(o) for o in others + [g for g in given if g.unit == mine.unit]):
+        if not others or any(mine.agrees(o) for o in others):
+            continue
+        given = _absolute(context) if given is None else given
+        if not any(mine.agrees(g) for g in given if g.unit == mine.unit):
             return f"{mine.text} / {others[0].text}"
     return ""
 
